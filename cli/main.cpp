@@ -1,0 +1,147 @@
+// `eddy`: the command-line client of the public API.
+//
+//   eddy check APP                         exit 0, or errors on stderr and exit 2
+//   eddy replay APP --events FILE [--output FILE]
+//   eddy explain APP
+//   eddy --help | --version
+//
+// Exit codes: 0 success; 1 replay finished but some event lines were bad;
+// 2 the app does not compile; 64 usage error; 66 a file cannot be read.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "eddy/engine.h"
+#include "io/replay.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadEvents = 1;
+constexpr int kExitCompileError = 2;
+constexpr int kExitUsage = 64;
+constexpr int kExitNoInput = 66;
+
+constexpr const char* kUsage = R"(eddy - a fast engine for SiddhiQL streaming apps
+
+usage:
+  eddy check APP                          check an app: exit 0, or errors and exit 2
+  eddy replay APP --events FILE [--output FILE]
+                                          run APP in event time on recorded events
+                                          (JSON lines) and print what it emits
+  eddy explain APP                        print the operator plan
+  eddy --help                             this text
+  eddy --version                          the version
+
+exit codes: 0 ok, 1 some event lines were bad (reported and skipped),
+            2 the app does not compile, 64 usage error, 66 unreadable file
+)";
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream text;
+  text << in.rdbuf();
+  out = text.str();
+  return true;
+}
+
+// Compiles APP, printing errors; null on failure (exit code in `exit_code`).
+std::unique_ptr<eddy::App> CompileFile(const std::string& path, bool playback, int& exit_code) {
+  std::string source;
+  if (!ReadFile(path, source)) {
+    std::cerr << "eddy: cannot read '" << path << "'\n";
+    exit_code = kExitNoInput;
+    return nullptr;
+  }
+  try {
+    return eddy::App::Compile(source, {.file_name = path, .playback = playback});
+  } catch (const eddy::CompileError& e) {
+    std::cerr << e.Render(path, source) << "\n";
+    exit_code = kExitCompileError;
+    return nullptr;
+  }
+}
+
+int Replay(const std::string& app_path, const std::string& events_path,
+           const std::string& output_path) {
+  int exit_code = kExitOk;
+  std::unique_ptr<eddy::App> app = CompileFile(app_path, /*playback=*/true, exit_code);
+  if (!app) return exit_code;
+  std::ifstream events(events_path, std::ios::binary);
+  if (!events) {
+    std::cerr << "eddy: cannot read '" << events_path << "'\n";
+    return kExitNoInput;
+  }
+  std::ofstream output_file;
+  std::ostream* output = &std::cout;
+  if (!output_path.empty()) {
+    output_file.open(output_path, std::ios::binary | std::ios::trunc);
+    if (!output_file) {
+      std::cerr << "eddy: cannot write '" << output_path << "'\n";
+      return kExitNoInput;
+    }
+    output = &output_file;
+  }
+  eddy::io::ReplayStats stats = eddy::io::Replay(
+      *app, events, events_path,
+      [output](const eddy::io::OutputEvent& event) { *output << event.json << '\n'; },
+      [](std::string_view error) { std::cerr << error << '\n'; });
+  output->flush();
+  if (stats.bad_lines > 0) {
+    std::cerr << "eddy: " << stats.bad_lines << " of " << stats.lines
+              << " event lines were bad and skipped\n";
+    return kExitBadEvents;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::cout << "eddy " << eddy::Version() << "\n";
+    return kExitOk;
+  }
+  if ((command == "check" || command == "explain") && args.size() == 2) {
+    int exit_code = kExitOk;
+    std::unique_ptr<eddy::App> app = CompileFile(args[1], false, exit_code);
+    if (!app) return exit_code;
+    if (command == "explain") std::cout << app->Explain();
+    return kExitOk;
+  }
+  if (command == "replay" && args.size() >= 2) {
+    std::string events;
+    std::string output;
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "--events" && i + 1 < args.size()) {
+        events = args[++i];
+      } else if (args[i] == "--output" && i + 1 < args.size()) {
+        output = args[++i];
+      } else {
+        std::cerr << "eddy replay: unknown argument '" << args[i] << "'\n" << kUsage;
+        return kExitUsage;
+      }
+    }
+    if (events.empty()) {
+      std::cerr << "eddy replay: --events FILE is required\n";
+      return kExitUsage;
+    }
+    return Replay(args[1], events, output);
+  }
+  std::cerr << "eddy: unknown command or wrong arguments: '" << command << "'\n" << kUsage;
+  return kExitUsage;
+}

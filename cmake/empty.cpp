@@ -1,0 +1,1 @@
+// Placeholder source for a layer with no sources yet.

@@ -1,0 +1,167 @@
+// The embeddable Eddy engine: compile a SiddhiQL app, subscribe to its streams,
+// send events, drive its clock.
+//
+//   auto app = eddy::App::Compile(text, {.file_name = "alerts.siddhiql"});
+//   app->Subscribe("Alerts", [](const eddy::EventBatchView& out) { ... });
+//   eddy::InputHandle in = app->Input("Readings");
+//   app->Start();
+//   in.Send(1000, {eddy::Value::String("r1"), eddy::Value::Double(31.5)});
+//   app->Shutdown();
+//
+// Threading: an App may be fed from several threads; calls into one App are
+// serialized by an internal lock, and callbacks run on the sending thread while
+// that lock is held (a callback must not call back into the same App).
+// Ownership: App owns everything; InputHandle and EventBatch refer to their App and
+// must not outlive it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "eddy/error.h"
+#include "eddy/event.h"
+#include "eddy/value.h"
+
+namespace eddy {
+
+class App;
+namespace runtime {
+class EventChunk;
+class StreamJunction;
+}  // namespace runtime
+
+struct CompileOptions {
+  std::string file_name = "app.siddhiql";  // used in error messages
+  // Event time (@app:playback): the clock follows event timestamps and the
+  // `AdvanceTime` calls, never the wall clock. Apps with @app:playback get it too.
+  bool playback = false;
+};
+
+struct AttributeInfo {
+  std::string name;
+  Type type;
+};
+
+struct StreamInfo {
+  std::string name;
+  std::vector<AttributeInfo> attributes;
+  bool is_input = false;   // fed by no query: events come from outside
+  bool is_output = false;  // some query inserts into it
+};
+
+// The events one callback receives: one chunk of a stream's output, in order.
+// Valid only during the callback.
+class EventBatchView {
+ public:
+  explicit EventBatchView(const runtime::EventChunk& chunk) : chunk_(&chunk) {}
+  uint32_t size() const;
+  EventView operator[](uint32_t i) const;
+
+ private:
+  const runtime::EventChunk* chunk_;
+};
+
+using StreamCallback = std::function<void(const EventBatchView&)>;
+
+// Events built in place for one input stream, sent together as one chunk (as
+// Siddhi's send(Event[])). Reusable: Clear() keeps the memory.
+class EventBatch {
+ public:
+  ~EventBatch();
+  EventBatch(EventBatch&&) noexcept;
+  EventBatch& operator=(EventBatch&&) noexcept;
+
+  // Starts a new event; its attributes are null until set.
+  EventBatch& Add(int64_t timestamp);
+  // Set attribute i of the last added event. REQUIRES: the attribute's type.
+  EventBatch& SetInt(uint32_t i, int32_t v);
+  EventBatch& SetLong(uint32_t i, int64_t v);
+  EventBatch& SetFloat(uint32_t i, float v);
+  EventBatch& SetDouble(uint32_t i, double v);
+  EventBatch& SetBool(uint32_t i, bool v);
+  EventBatch& SetString(uint32_t i, std::string_view v);
+  EventBatch& SetNull(uint32_t i);
+  // Sets attribute i from a Value, converting numbers to the declared type.
+  // Throws UsageError when the value does not fit the type.
+  EventBatch& Set(uint32_t i, const Value& v);
+
+  uint32_t size() const;
+  void Clear();
+
+ private:
+  friend class InputHandle;
+  explicit EventBatch(std::unique_ptr<runtime::EventChunk> chunk);
+  std::unique_ptr<runtime::EventChunk> chunk_;
+};
+
+// Sends events into one input stream of an App.
+class InputHandle {
+ public:
+  const std::string& stream() const { return name_; }
+  const std::vector<AttributeInfo>& attributes() const { return attributes_; }
+
+  // One event. Throws UsageError on wrong arity or a value that does not fit.
+  void Send(int64_t timestamp, std::span<const Value> values);
+  void Send(int64_t timestamp, std::initializer_list<Value> values) {
+    Send(timestamp, std::span<const Value>(values.begin(), values.size()));
+  }
+  // A batch built with NewBatch(), processed as one chunk. The batch is left as is.
+  void Send(const EventBatch& batch);
+  EventBatch NewBatch() const;
+
+ private:
+  friend class App;
+  InputHandle(App* app, runtime::StreamJunction* junction, std::string name,
+              std::vector<AttributeInfo> attributes);
+  App* app_;
+  runtime::StreamJunction* junction_;
+  std::string name_;
+  std::vector<AttributeInfo> attributes_;
+};
+
+class App {
+ public:
+  // Parses, checks and plans `source`. Throws CompileError (with file:line:col).
+  static std::unique_ptr<App> Compile(std::string_view source, const CompileOptions& options = {});
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  const std::string& name() const;
+  bool playback() const;
+  std::vector<StreamInfo> streams() const;
+
+  // Throws UsageError when the stream does not exist or is not an input.
+  InputHandle Input(std::string_view stream);
+  // Registers a callback for every chunk arriving at `stream` (any stream).
+  void Subscribe(std::string_view stream, StreamCallback callback);
+
+  // Starts the clock (playback: at `start_time`, or at the first event's time when
+  // omitted; live: now) and fires `at 'start'` triggers.
+  void Start(std::optional<int64_t> start_time = std::nullopt);
+  // Playback: moves the clock to `timestamp` (never backwards), firing due timers.
+  void AdvanceTime(int64_t timestamp);
+  // Stops timers; further sends throw UsageError.
+  void Shutdown();
+
+  int64_t now() const;
+  // The operator plan, one line per operator, for `eddy explain`.
+  std::string Explain() const;
+
+  class Impl;
+
+ private:
+  friend class InputHandle;
+  explicit App(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// "0.1.0"
+std::string_view Version();
+
+}  // namespace eddy

@@ -1,0 +1,93 @@
+// Private to the planner: the state of planning one app. Definitions are planned
+// in plan_definitions.cpp, queries and partitions in plan_query.cpp.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parser/ast/ast.h"
+#include "planner/expr_compiler.h"
+#include "planner/planner.h"
+#include "planner/scope.h"
+#include "runtime/app_runtime.h"
+
+namespace eddy::planner {
+
+enum class DefinitionKind { kStream, kTable, kWindow, kTrigger, kAggregation, kFunction };
+
+std::string_view KindName(DefinitionKind kind);
+
+struct DefinitionInfo {
+  DefinitionKind kind = DefinitionKind::kStream;
+  const runtime::Schema* schema = nullptr;  // null for functions
+  ast::SourceSpan span;
+  bool inferred = false;  // created by `insert into`
+};
+
+// A query's input after its handlers: the stream (or intermediate result) the
+// selector reads, and the last processor of the chain so far.
+struct PlannedInput {
+  std::string description;
+  const runtime::Schema* schema = nullptr;
+  std::vector<ScopeInput> scope_inputs;
+  runtime::Processor* head = nullptr;  // first processor (subscribed to the stream)
+  runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
+  std::vector<const runtime::Processor*> chain;
+  runtime::StreamJunction* source = nullptr;
+};
+
+class AppPlanner {
+ public:
+  AppPlanner(const ast::App& app, const PlanOptions& options);
+  std::unique_ptr<runtime::AppRuntime> Plan();
+
+ private:
+  // plan_definitions.cpp
+  void PlanAppAnnotations();
+  void PlanDefinition(const ast::StreamDef& def);
+  void PlanDefinition(const ast::TableDef& def);
+  void PlanDefinition(const ast::WindowDef& def);
+  void PlanDefinition(const ast::TriggerDef& def);
+  void PlanDefinition(const ast::FunctionDef& def);
+  void PlanDefinition(const ast::AggregationDef& def);
+  runtime::Schema CheckAttributes(const std::vector<ast::AttributeDef>& attributes,
+                                  std::string_view owner);
+  void Declare(const std::string& name, DefinitionInfo info, const ast::SourceSpan& name_span);
+  const DefinitionInfo* Find(std::string_view name) const;
+
+  // plan_query.cpp
+  // anonymous_target: the internal stream an anonymous inner query returns into.
+  void PlanQuery(const ast::Query& query, const std::string* anonymous_target);
+  void PlanPartition(const ast::Partition& partition);
+  PlannedInput PlanStreamInput(const ast::StreamInput& input);
+  void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
+  PlannedInput CheckJoin(const ast::JoinInput& join);
+  void CheckPattern(const ast::PatternNode& node);
+  runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);
+  void Append(PlannedInput& planned, runtime::Processor* processor);
+  std::string NextQueryName(const ast::Query& query);
+
+  const ast::App& app_;
+  PlanOptions options_;
+  std::unique_ptr<runtime::AppRuntime> runtime_;
+  std::map<std::string, DefinitionInfo, std::less<>> definitions_;
+  std::set<std::string, std::less<>> query_names_;
+  // A "not supported yet" found mid-query; thrown once the rest of the query has
+  // been checked, so that a real error elsewhere in it is reported instead.
+  std::optional<CompileError> deferred_;
+  int query_count_ = 0;
+  int anonymous_count_ = 0;
+};
+
+// Case-insensitive ASCII comparison (annotation names and keys, keywords).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+const ast::Annotation* FindAnnotation(const std::vector<ast::Annotation>& annotations,
+                                      std::string_view name);
+// The value of `key` in an annotation (case-insensitive key), or null.
+const ast::AnnotationElement* FindElement(const ast::Annotation& annotation, std::string_view key);
+
+}  // namespace eddy::planner

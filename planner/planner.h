@@ -1,0 +1,31 @@
+// ast::App -> a runnable runtime::AppRuntime.
+//
+// The planner resolves every name and type, checks everything the language
+// requires (LANGUAGE.md), and lowers the app into runtime objects: stream
+// junctions, query chains of processors with compiled evaluators, triggers. It is
+// the only layer that sees both the AST and the runtime.
+//
+// Every problem is a CompileError at the span of the offending text. A construct
+// that Eddy does not execute yet is rejected with "<feature> is not supported
+// yet", after the checks that apply to it, so invalid apps still get the real
+// error.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "parser/ast/ast.h"
+#include "runtime/app_runtime.h"
+
+namespace eddy::planner {
+
+struct PlanOptions {
+  bool playback = false;
+  // Where #log() writes; defaults to stderr.
+  std::function<void(std::string_view priority, std::string_view line)> log_sink;
+};
+
+std::unique_ptr<runtime::AppRuntime> PlanApp(const ast::App& app, const PlanOptions& options);
+
+}  // namespace eddy::planner

@@ -1,0 +1,151 @@
+#include "runtime/event_chunk.h"
+
+#include <memory>
+
+namespace eddy::runtime {
+
+Schema::Schema(std::vector<Attribute> attributes) : attributes_(std::move(attributes)) {
+  types_.reserve(attributes_.size());
+  for (uint32_t i = 0; i < attributes_.size(); ++i) {
+    types_.push_back(attributes_[i].type);
+    if (attributes_[i].type == Type::kString || attributes_[i].type == Type::kObject) {
+      ref_slots_.push_back(i);
+    }
+  }
+}
+
+int32_t Schema::Find(std::string_view name) const {
+  for (uint32_t i = 0; i < attributes_.size(); ++i) {
+    if (attributes_[i].name == name) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
+std::string Schema::ToString() const {
+  std::string out = "(";
+  for (uint32_t i = 0; i < attributes_.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += attributes_[i].name;
+    out += ' ';
+    out += TypeName(attributes_[i].type);
+  }
+  return out + ")";
+}
+
+EventChunk::EventChunk(EventChunk&& other) noexcept
+    : schema_(other.schema_),
+      arity_(other.arity_),
+      size_(other.size_),
+      timestamps_(std::move(other.timestamps_)),
+      kinds_(std::move(other.kinds_)),
+      slots_(std::move(other.slots_)),
+      nulls_(std::move(other.nulls_)) {
+  other.size_ = 0;
+}
+
+EventChunk& EventChunk::operator=(EventChunk&& other) noexcept {
+  if (this != &other) {
+    Clear();
+    schema_ = other.schema_;
+    arity_ = other.arity_;
+    size_ = other.size_;
+    timestamps_ = std::move(other.timestamps_);
+    kinds_ = std::move(other.kinds_);
+    slots_ = std::move(other.slots_);
+    nulls_ = std::move(other.nulls_);
+    other.size_ = 0;
+  }
+  return *this;
+}
+
+uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
+  const uint32_t row = size_++;
+  // Grow the parallel arrays only past their high-water mark: a reused chunk
+  // appends without touching the allocator.
+  if (timestamps_.size() < size_) {
+    timestamps_.resize(size_);
+    kinds_.resize(size_);
+    slots_.resize(size_t{size_} * arity_);
+    nulls_.resize(size_t{size_} * arity_);
+  }
+  timestamps_[row] = timestamp;
+  kinds_[row] = kind;
+  Slot* slots = mutable_row(row);
+  uint8_t* nulls = mutable_nulls(row);
+  for (uint32_t i = 0; i < arity_; ++i) {
+    slots[i].raw = 0;
+    nulls[i] = 1;
+  }
+  return row;
+}
+
+void EventChunk::SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null) {
+  const Type type = schema_->type(attr);
+  if (!is_null) RetainSlot(type, value);
+  AdoptSlot(row, attr, value, is_null);
+}
+
+void EventChunk::AdoptSlot(uint32_t row, uint32_t attr, Slot value, bool is_null) {
+  const Type type = schema_->type(attr);
+  Slot& slot = mutable_row(row)[attr];
+  uint8_t& null_flag = mutable_nulls(row)[attr];
+  if (!null_flag) ReleaseSlot(type, slot);
+  if (is_null) {
+    slot.raw = 0;
+    null_flag = 1;
+  } else {
+    slot = value;
+    null_flag = 0;
+  }
+}
+
+uint32_t EventChunk::AppendCopy(const EventChunk& src, uint32_t src_row) {
+  return AppendCopy(src, src_row, src.kind(src_row));
+}
+
+uint32_t EventChunk::AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind) {
+  const uint32_t row = Append(src.timestamp(src_row), kind);
+  const Slot* from = src.row(src_row);
+  const uint8_t* from_nulls = src.nulls(src_row);
+  Slot* to = mutable_row(row);
+  uint8_t* to_nulls = mutable_nulls(row);
+  for (uint32_t i = 0; i < arity_; ++i) {
+    to[i] = from[i];
+    to_nulls[i] = from_nulls[i];
+  }
+  for (uint32_t i : schema_->ref_slots()) {
+    if (!to_nulls[i]) RetainSlot(schema_->type(i), to[i]);
+  }
+  return row;
+}
+
+void EventChunk::Clear() {
+  if (size_ > 0 && !schema_->ref_slots().empty()) {
+    for (uint32_t row = 0; row < size_; ++row) {
+      const Slot* slots = this->row(row);
+      const uint8_t* nulls = this->nulls(row);
+      for (uint32_t i : schema_->ref_slots()) {
+        if (!nulls[i]) ReleaseSlot(schema_->type(i), slots[i]);
+      }
+    }
+  }
+  size_ = 0;
+}
+
+const uint32_t* IdentityRows(uint32_t n) {
+  // Tables are only ever replaced by larger ones and never freed, so pointers
+  // handed out earlier stay valid while an operator chain is still using them.
+  thread_local std::vector<std::unique_ptr<uint32_t[]>> tables;
+  thread_local uint32_t capacity = 0;
+  if (n > capacity || tables.empty()) {
+    uint32_t new_capacity = capacity == 0 ? 4096 : capacity;
+    while (new_capacity < n) new_capacity *= 2;
+    auto table = std::make_unique<uint32_t[]>(new_capacity);
+    for (uint32_t i = 0; i < new_capacity; ++i) table[i] = i;
+    tables.push_back(std::move(table));
+    capacity = new_capacity;
+  }
+  return tables.back().get();
+}
+
+}  // namespace eddy::runtime

@@ -1,0 +1,130 @@
+// Schemas and EventChunk: the batch of events every operator works on.
+//
+// A chunk stores its rows row-major: row i's attributes are slots()[i*arity ...],
+// its null flags nulls()[i*arity ...] (one byte per attribute, 1 = null), plus a
+// timestamp and an EventKind per row. A column is therefore a strided view
+// (base + i*arity), which lets expression evaluators read attributes in place.
+//
+// Ownership: the chunk owns one reference to every string/object in its slots and
+// releases them in Clear() and its destructor. Storage is reused across Clear()
+// calls, so a warmed-up chunk appends without heap allocation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "eddy/event.h"
+#include "eddy/value.h"
+
+namespace eddy::runtime {
+
+struct Attribute {
+  std::string name;
+  Type type;
+};
+
+// The attributes of a stream, table or intermediate result. Immutable once built.
+class Schema {
+ public:
+  Schema() = default;
+  explicit Schema(std::vector<Attribute> attributes);
+
+  uint32_t arity() const { return static_cast<uint32_t>(attributes_.size()); }
+  const Attribute& attribute(uint32_t i) const { return attributes_[i]; }
+  const std::vector<Attribute>& attributes() const { return attributes_; }
+  Type type(uint32_t i) const { return types_[i]; }
+  const Type* types() const { return types_.data(); }
+  // Slots holding a string or object, whose references rows must manage.
+  const std::vector<uint32_t>& ref_slots() const { return ref_slots_; }
+  // Index of the attribute called `name`, or -1.
+  int32_t Find(std::string_view name) const;
+
+  // "(symbol string, price double)"
+  std::string ToString() const;
+
+ private:
+  std::vector<Attribute> attributes_;
+  std::vector<Type> types_;
+  std::vector<uint32_t> ref_slots_;
+};
+
+// Retains/releases the reference in `slot` if `type` is a reference type.
+inline void RetainSlot(Type type, Slot slot) {
+  if (type == Type::kString) Retain(slot.str);
+  else if (type == Type::kObject) Retain(slot.obj);
+}
+inline void ReleaseSlot(Type type, Slot slot) {
+  if (type == Type::kString) Release(slot.str);
+  else if (type == Type::kObject) Release(slot.obj);
+}
+
+class EventChunk {
+ public:
+  explicit EventChunk(const Schema* schema) : schema_(schema), arity_(schema->arity()) {}
+  ~EventChunk() { Clear(); }
+  EventChunk(const EventChunk&) = delete;
+  EventChunk& operator=(const EventChunk&) = delete;
+  EventChunk(EventChunk&& other) noexcept;
+  EventChunk& operator=(EventChunk&& other) noexcept;
+
+  const Schema& schema() const { return *schema_; }
+  uint32_t arity() const { return arity_; }
+  uint32_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+  int64_t timestamp(uint32_t row) const { return timestamps_[row]; }
+  EventKind kind(uint32_t row) const { return kinds_[row]; }
+  void set_timestamp(uint32_t row, int64_t ts) { timestamps_[row] = ts; }
+  void set_kind(uint32_t row, EventKind kind) { kinds_[row] = kind; }
+
+  const Slot* row(uint32_t row) const { return slots_.data() + size_t{row} * arity_; }
+  Slot* mutable_row(uint32_t row) { return slots_.data() + size_t{row} * arity_; }
+  const uint8_t* nulls(uint32_t row) const { return nulls_.data() + size_t{row} * arity_; }
+  uint8_t* mutable_nulls(uint32_t row) { return nulls_.data() + size_t{row} * arity_; }
+
+  // Column-major access for evaluators: attribute `attr` of row i is
+  // slots()[i * arity() + attr].
+  const Slot* slots() const { return slots_.data(); }
+  const uint8_t* null_flags() const { return nulls_.data(); }
+  const int64_t* timestamps() const { return timestamps_.data(); }
+
+  // Appends a row with every attribute null and returns its index. The caller
+  // fills it with Set*/SetSlot, which take care of references.
+  uint32_t Append(int64_t timestamp, EventKind kind);
+
+  // Stores a value; for strings/objects the chunk takes a new reference
+  // (the caller keeps its own).
+  void SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null);
+  // Stores a string/object reference the caller hands over (no retain).
+  void AdoptSlot(uint32_t row, uint32_t attr, Slot value, bool is_null);
+
+  // Appends a copy of `src`'s row (same schema).
+  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row);
+  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind);
+
+  // Removes every row, releasing references; keeps capacity.
+  void Clear();
+
+  EventView view(uint32_t row) const {
+    return EventView(timestamps_[row], this->row(row), nulls(row), schema_->types(), arity_);
+  }
+
+ private:
+  const Schema* schema_;
+  uint32_t arity_;
+  uint32_t size_ = 0;
+  std::vector<int64_t> timestamps_;
+  std::vector<EventKind> kinds_;
+  std::vector<Slot> slots_;
+  std::vector<uint8_t> nulls_;
+};
+
+// Row lists handed between operators: the rows of a chunk to process, in order.
+using RowList = std::vector<uint32_t>;
+
+// 0, 1, ..., n-1 without allocating per call (grows a shared table as needed).
+const uint32_t* IdentityRows(uint32_t n);
+
+}  // namespace eddy::runtime

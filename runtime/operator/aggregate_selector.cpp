@@ -1,0 +1,154 @@
+#include "runtime/operator/aggregate_selector.h"
+
+namespace eddy::runtime {
+
+AggregateSelector::AggregateSelector(AggregateSelectorSpec spec, const Scheduler* clock)
+    : spec_(std::move(spec)),
+      clock_(clock),
+      output_([schema = spec_.select.output_schema] { return std::make_unique<EventChunk>(schema); }) {
+  if (!spec_.group_keys.empty()) {
+    groups_ = std::make_unique<GroupTable>(spec_.key_schema);
+    emitted_keys_ = std::make_unique<EventChunk>(spec_.key_schema);
+  }
+  for (const AggregateSpec& a : spec_.aggregates) {
+    results_.push_back(std::make_unique<Column>(a.column->result_type()));
+  }
+}
+
+void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  const uint32_t n = chunk.size();
+  group_of_row_.assign(n, 0);
+  fresh_.assign(n, 0);
+  touched_.clear();
+  const EvalFrame frame{&chunk, n, {}, clock_->now()};
+  key_views_.clear();
+  for (const EvaluatorPtr& key : spec_.group_keys) key_views_.push_back(key->Eval(frame));
+  for (uint32_t row : rows) {
+    const EventKind kind = chunk.kind(row);
+    if (kind == EventKind::kReset) {
+      // Every group is emptied; the aggregates clear their own state.
+      for (uint32_t g = 0; g < group_sizes_.size(); ++g) {
+        if (group_sizes_[g] != 0) touched_.push_back(g);
+        group_sizes_[g] = 0;
+      }
+      continue;
+    }
+    if (kind != EventKind::kCurrent && kind != EventKind::kExpired) continue;
+    const uint32_t g = groups_->FindOrAdd(key_views_, row);
+    if (g >= group_sizes_.size()) group_sizes_.resize(g + 1, 0);
+    group_of_row_[row] = g;
+    if (kind == EventKind::kCurrent) {
+      fresh_[row] = group_sizes_[g] == 0;
+      ++group_sizes_[g];
+    } else {
+      --group_sizes_[g];
+    }
+    touched_.push_back(g);
+  }
+}
+
+void AggregateSelector::CollapseRows() {
+  // Without group by: the last eligible row. With group by: each group's last
+  // eligible row, groups in order of their first eligible row.
+  if (!groups_) {
+    if (selected_.size() > 1) selected_ = {selected_.back()};
+    return;
+  }
+  collapsed_.clear();
+  for (uint32_t row : selected_) {
+    const uint32_t g = group_of_row_[row];
+    if (g >= group_slot_.size()) group_slot_.resize(g + 1, -1);
+    if (group_slot_[g] < 0) {
+      group_slot_[g] = static_cast<int32_t>(collapsed_.size());
+      collapsed_.push_back(row);
+    } else {
+      collapsed_[static_cast<size_t>(group_slot_[g])] = row;
+    }
+  }
+  for (uint32_t row : collapsed_) group_slot_[group_of_row_[row]] = -1;
+  selected_.swap(collapsed_);
+}
+
+void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  const uint32_t n = chunk.size();
+  GroupAssignment assignment;
+  if (groups_) {
+    AssignGroups(chunk, rows);
+    assignment = {group_of_row_.data(), fresh_.data()};
+  }
+
+  // 1. Running aggregate values per row.
+  const EvalFrame frame{&chunk, n, {}, clock_->now()};
+  extra_.clear();
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    AggregateSpec& aggregate = spec_.aggregates[a];
+    arg_views_.clear();
+    for (const EvaluatorPtr& arg : aggregate.args) arg_views_.push_back(arg->Eval(frame));
+    Column& result = *results_[a];
+    result.Reset(n);
+    for (uint32_t i = 0; i < n; ++i) result.nulls()[i] = 1;
+    aggregate.column->Process(chunk, rows, assignment, arg_views_, result);
+    extra_.push_back(result.view());
+  }
+  // Groups emptied by this chunk disappear.
+  if (groups_) {
+    for (uint32_t g : touched_) {
+      if (group_sizes_[g] != 0) continue;
+      group_sizes_[g] = -1;  // freed once, even if touched several times
+      for (AggregateSpec& aggregate : spec_.aggregates) aggregate.column->ResetGroup(g);
+      groups_->Free(g);
+    }
+    for (uint32_t g : touched_) {
+      if (group_sizes_[g] < 0) group_sizes_[g] = 0;
+    }
+  }
+
+  // 2. Output rows and eligibility.
+  const SelectorSpec& select = spec_.select;
+  EvalFrame with_aggregates = frame;
+  with_aggregates.extra = extra_;
+  const size_t aggregate_count = extra_.size();
+  for (const EvaluatorPtr& column : select.columns) {
+    const ColumnView v = column->Eval(with_aggregates);
+    extra_.push_back(v);
+  }
+  const std::span<const ColumnView> outputs(extra_.data() + aggregate_count, select.columns.size());
+  ColumnView having{};
+  if (select.having) {
+    EvalFrame with_outputs = frame;
+    with_outputs.extra = extra_;
+    having = select.having->Eval(with_outputs);
+  }
+  selected_.clear();
+  for (uint32_t row : rows) {
+    const EventKind kind = chunk.kind(row);
+    const bool eligible = (kind == EventKind::kCurrent && select.emit_current) ||
+                          (kind == EventKind::kExpired && select.emit_expired);
+    if (!eligible) continue;
+    if (select.having && (having.null(row) || !having.at(row).b)) continue;
+    selected_.push_back(row);
+  }
+
+  // 3-4. One row per chunk (per group), then order by / offset / limit.
+  CollapseRows();
+  const auto [begin, end] = OrderAndLimit(select, outputs, selected_);
+  if (begin >= end) return;
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  const std::span<const uint32_t> emitted = std::span<const uint32_t>(selected_).subspan(begin, end - begin);
+  AppendOutputRows(chunk, emitted, outputs, *out);
+  if (emitted_keys_) {
+    emitted_keys_->Clear();
+    for (uint32_t row : emitted) {
+      const uint32_t key_row = emitted_keys_->Append(chunk.timestamp(row), EventKind::kCurrent);
+      for (uint32_t k = 0; k < key_views_.size(); ++k) {
+        emitted_keys_->SetSlot(key_row, k, key_views_[k].at(row), key_views_[k].null(row));
+      }
+    }
+  }
+  if (next_ != nullptr) {
+    next_->Process(*out, std::span<const uint32_t>(IdentityRows(out->size()), out->size()));
+  }
+}
+
+}  // namespace eddy::runtime

@@ -1,0 +1,70 @@
+// The select clause of a query with aggregate functions and/or `group by`
+// (LANGUAGE.md §6, selector algorithm):
+//  1. walk the chunk in order; aggregates add CURRENT rows, subtract EXPIRED rows,
+//     and a RESET clears every group; each CURRENT/EXPIRED row gets its output
+//     row computed with the running values;
+//  2. a row is eligible when its kind is asked for and `having` holds;
+//  3. without group by only the chunk's last eligible row is emitted; with group by
+//     the last eligible row of each group, groups in order of their first eligible
+//     row;
+//  4. order by, offset, limit per chunk.
+// A group whose events have all expired disappears (its state starts afresh).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "runtime/operator/aggregators.h"
+#include "runtime/operator/group_table.h"
+#include "runtime/operator/selector.h"
+
+namespace eddy::runtime {
+
+struct AggregateSpec {
+  std::unique_ptr<AggregateColumn> column;
+  std::vector<EvaluatorPtr> args;  // over the input
+};
+
+struct AggregateSelectorSpec {
+  // Output columns are evaluated with EvalFrame::extra = the aggregate results;
+  // `having` with extra = aggregate results followed by the output columns.
+  SelectorSpec select;
+  std::vector<AggregateSpec> aggregates;
+  std::vector<EvaluatorPtr> group_keys;  // over the input; empty: one group
+  const Schema* key_schema = nullptr;    // types of group_keys
+};
+
+class AggregateSelector final : public Processor {
+ public:
+  AggregateSelector(AggregateSelectorSpec spec, const Scheduler* clock);
+
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  std::string Describe() const override { return "Aggregate " + spec_.select.description; }
+
+  // Row i: the group key of output row i of the chunk being emitted (group by
+  // only); read by a rate limiter downstream while it handles that chunk.
+  const EventChunk* emitted_keys() const { return emitted_keys_.get(); }
+
+ private:
+  void AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows);
+  void CollapseRows();
+
+  AggregateSelectorSpec spec_;
+  const Scheduler* clock_;
+  std::unique_ptr<GroupTable> groups_;  // null without group by
+  std::vector<int64_t> group_sizes_;    // live events per group id
+  std::vector<uint32_t> group_of_row_;
+  std::vector<uint8_t> fresh_;
+  std::vector<uint32_t> touched_;
+  std::vector<ColumnView> key_views_;
+  std::vector<std::unique_ptr<Column>> results_;
+  std::vector<ColumnView> arg_views_;
+  std::vector<ColumnView> extra_;  // aggregate results, then output columns
+  std::vector<uint32_t> selected_;
+  std::vector<int32_t> group_slot_;  // per group id: index into collapsed_, or -1
+  std::vector<uint32_t> collapsed_;
+  std::unique_ptr<EventChunk> emitted_keys_;
+  ReentrantScratch<EventChunk> output_;
+};
+
+}  // namespace eddy::runtime

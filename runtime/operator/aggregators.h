@@ -1,0 +1,57 @@
+// Aggregate functions over chunks (LANGUAGE.md §8).
+//
+// An AggregateColumn is one aggregate call of a select clause (e.g. `avg(price)`)
+// with its state for every group. Process() walks a chunk's rows in order:
+// CURRENT rows are added, EXPIRED rows subtracted, a RESET clears every group,
+// and each CURRENT/EXPIRED row gets the running value of its group written to the
+// output column at that row's index. One virtual call per aggregate per chunk;
+// the loop inside is typed.
+//
+// Sliding updates are O(1) amortized: sums and counts retract; min/max over
+// windows that expire oldest-first keep a monotonic deque per group; other windows
+// (sort, frequent, ...) use a counted ordered map (O(log n)).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "runtime/event_chunk.h"
+#include "runtime/expr/evaluator.h"
+
+namespace eddy::runtime {
+
+// Which groups rows belong to and when a group starts afresh.
+struct GroupAssignment {
+  const uint32_t* group = nullptr;  // group id per chunk row
+  const uint8_t* fresh = nullptr;   // 1: the group was empty before this row (reset it)
+};
+
+class AggregateColumn {
+ public:
+  virtual ~AggregateColumn() = default;
+  virtual Type result_type() const = 0;
+
+  // REQUIRES: `args` holds one view per argument, evaluated over `chunk`.
+  // Writes out[row] for every CURRENT/EXPIRED row in `rows`.
+  virtual void Process(const EventChunk& chunk, std::span<const uint32_t> rows,
+                       const GroupAssignment& groups, std::span<const ColumnView> args,
+                       Column& out) = 0;
+  // Drops the state of one group (its id will be reused).
+  virtual void ResetGroup(uint32_t group) = 0;
+};
+
+enum class ExpiryOrder {
+  kOldestFirst,  // length, time, batch windows: expired events leave in arrival order
+  kAny,          // sort, frequent, ...: any order
+};
+
+// Builds the aggregate `name` (canonical lower-case name from the catalog, e.g.
+// "sum", "minforever", "distinctcount") for argument types `arg_types`.
+// REQUIRES: the planner has validated name, arity and types.
+std::unique_ptr<AggregateColumn> MakeAggregate(const std::string& name,
+                                               std::span<const Type> arg_types,
+                                               ExpiryOrder expiry);
+
+}  // namespace eddy::runtime

@@ -1,0 +1,123 @@
+#include "runtime/operator/rate_limiter.h"
+
+namespace eddy::runtime {
+
+RateLimiter::RateLimiter(RateLimitSpec spec, Scheduler* scheduler)
+    : spec_(std::move(spec)),
+      scheduler_(scheduler),
+      buffer_(spec_.output_schema),
+      latest_(spec_.output_schema),
+      output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
+  if (spec_.group_keys != nullptr) groups_ = std::make_unique<GroupTable>(&spec_.group_keys->schema());
+}
+
+uint32_t RateLimiter::GroupOf(uint32_t row) {
+  if (!groups_) return 0;
+  const EventChunk& keys = *spec_.group_keys;
+  key_views_.clear();
+  for (uint32_t k = 0; k < keys.arity(); ++k) {
+    key_views_.push_back({keys.slots() + k, keys.null_flags() + k, keys.arity(), keys.arity()});
+  }
+  return groups_->FindOrAdd(key_views_, row);
+}
+
+void RateLimiter::Emit(EventChunk& chunk) {
+  if (chunk.empty() || next_ == nullptr) return;
+  next_->Process(chunk, std::span<const uint32_t>(IdentityRows(chunk.size()), chunk.size()));
+}
+
+void RateLimiter::KeepLatest(const EventChunk& chunk, uint32_t row, uint32_t group) {
+  if (group >= latest_slot_.size()) latest_slot_.resize(group + 1, -1);
+  if (latest_slot_[group] < 0) {
+    latest_slot_[group] = static_cast<int32_t>(latest_.AppendCopy(chunk, row));
+    latest_groups_.push_back(group);
+    return;
+  }
+  const uint32_t slot = static_cast<uint32_t>(latest_slot_[group]);
+  latest_.set_timestamp(slot, chunk.timestamp(row));
+  for (uint32_t i = 0; i < chunk.arity(); ++i) {
+    latest_.SetSlot(slot, i, chunk.row(row)[i], chunk.nulls(row)[i] != 0);
+  }
+}
+
+void RateLimiter::FlushLatest() {
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t i = 0; i < latest_.size(); ++i) out->AppendCopy(latest_, i);
+  for (uint32_t g : latest_groups_) latest_slot_[g] = -1;
+  latest_groups_.clear();
+  latest_.Clear();
+  Emit(*out);
+}
+
+void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (!started_) {
+    started_ = true;
+    if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) {
+      scheduler_->Schedule(scheduler_->now() + spec_.value, this);
+    }
+  }
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t row : rows) {
+    const uint32_t group = GroupOf(row);
+    switch (spec_.which) {
+      case RateLimitSpec::Which::kAll:
+        buffer_.AppendCopy(chunk, row);
+        if (!spec_.by_time && buffer_.size() >= spec_.value) {
+          for (uint32_t i = 0; i < buffer_.size(); ++i) out->AppendCopy(buffer_, i);
+          buffer_.Clear();
+        }
+        break;
+      case RateLimitSpec::Which::kFirst:
+        if (group >= group_counters_.size()) {
+          group_counters_.resize(group + 1, 0);
+          group_last_emit_.resize(group + 1, -1);
+        }
+        if (spec_.by_time) {
+          int64_t& last = group_last_emit_[group];
+          if (last < 0 || scheduler_->now() >= last + spec_.value) {
+            last = scheduler_->now();
+            out->AppendCopy(chunk, row);
+          }
+        } else {
+          // Siddhi's counter: emit at 0, and reset only on a row that was not
+          // emitted, so `first every 1 events` emits the first row only (§20 #8).
+          int64_t& counter = group_counters_[group];
+          if (counter == 0) {
+            ++counter;
+            out->AppendCopy(chunk, row);
+          } else if (++counter == spec_.value) {
+            counter = 0;
+          }
+        }
+        break;
+      case RateLimitSpec::Which::kLast:
+        KeepLatest(chunk, row, group);
+        if (!spec_.by_time && ++counter_ == spec_.value) {
+          counter_ = 0;
+          for (uint32_t i = 0; i < latest_.size(); ++i) out->AppendCopy(latest_, i);
+          for (uint32_t g : latest_groups_) latest_slot_[g] = -1;
+          latest_groups_.clear();
+          latest_.Clear();
+        }
+        break;
+    }
+  }
+  Emit(*out);
+}
+
+void RateLimiter::OnTimer(int64_t due) {
+  scheduler_->Schedule(due + spec_.value, this);
+  if (spec_.which == RateLimitSpec::Which::kLast) {
+    FlushLatest();
+    return;
+  }
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t i = 0; i < buffer_.size(); ++i) out->AppendCopy(buffer_, i);
+  buffer_.Clear();
+  Emit(*out);
+}
+
+}  // namespace eddy::runtime

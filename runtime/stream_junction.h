@@ -1,0 +1,47 @@
+// A stream inside a running app: its schema and everything subscribed to it.
+//
+// Publishing hands the chunk to each subscriber in subscription order (app order
+// of the queries), synchronously and depth-first (LANGUAGE.md §5): everything a
+// query inserts downstream is processed before the next subscriber sees the chunk.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/event_chunk.h"
+#include "runtime/processor.h"
+
+namespace eddy::runtime {
+
+class StreamJunction {
+ public:
+  using Callback = std::function<void(const EventChunk&)>;
+
+  StreamJunction(std::string name, Schema schema)
+      : name_(std::move(name)), schema_(std::make_unique<Schema>(std::move(schema))) {}
+
+  const std::string& name() const { return name_; }
+  // Stable for the junction's lifetime (chunks point at it).
+  const Schema& schema() const { return *schema_; }
+
+  // REQUIRES: `processor` outlives the junction.
+  void Subscribe(Processor* processor) { processors_.push_back(processor); }
+  void AddCallback(Callback callback) { callbacks_.push_back(std::move(callback)); }
+
+  // REQUIRES: chunk.schema() has this junction's attribute types.
+  void Publish(const EventChunk& chunk);
+
+  uint64_t events_published() const { return events_published_; }
+
+ private:
+  std::string name_;
+  std::unique_ptr<Schema> schema_;
+  std::vector<Processor*> processors_;
+  std::vector<Callback> callbacks_;
+  uint64_t events_published_ = 0;
+};
+
+}  // namespace eddy::runtime

@@ -1,0 +1,62 @@
+#include "runtime/scheduler.h"
+
+#include <doctest/doctest.h>
+
+#include <utility>
+#include <vector>
+
+namespace eddy::runtime {
+namespace {
+
+struct Recorder : Timer {
+  Recorder(Scheduler* s, std::vector<std::pair<int, int64_t>>* log, int id, int64_t repeat = 0)
+      : scheduler(s), fired(log), id(id), repeat(repeat) {}
+  void OnTimer(int64_t due) override {
+    fired->push_back({id, due});
+    CHECK(scheduler->now() == due);
+    if (repeat > 0) scheduler->Schedule(due + repeat, this);
+  }
+  Scheduler* scheduler;
+  std::vector<std::pair<int, int64_t>>* fired;
+  int id;
+  int64_t repeat;
+};
+
+TEST_CASE("timers fire in time order, each at its own due time") {
+  Scheduler s;
+  s.Reset(0);
+  std::vector<std::pair<int, int64_t>> log;
+  Recorder a(&s, &log, 1), b(&s, &log, 2), c(&s, &log, 3);
+  s.Schedule(300, &a);
+  s.Schedule(100, &b);
+  s.Schedule(100, &c);  // same time: scheduling order
+  s.AdvanceTo(250);
+  REQUIRE(log.size() == 2);
+  CHECK(log[0] == std::pair<int, int64_t>{2, 100});
+  CHECK(log[1] == std::pair<int, int64_t>{3, 100});
+  CHECK(s.now() == 250);
+  s.AdvanceTo(300);  // due exactly now fires
+  CHECK(log.size() == 3);
+}
+
+TEST_CASE("a jump over several periods fires every period, as stepping would") {
+  Scheduler s;
+  s.Reset(1000);
+  std::vector<std::pair<int, int64_t>> log;
+  Recorder periodic(&s, &log, 1, 500);
+  s.Schedule(1500, &periodic);
+  s.AdvanceTo(3100);
+  REQUIRE(log.size() == 4);
+  CHECK(log[3].second == 3000);
+  CHECK(s.pending() == 1);
+}
+
+TEST_CASE("the clock never goes back") {
+  Scheduler s;
+  s.Reset(500);
+  s.AdvanceTo(100);
+  CHECK(s.now() == 500);
+}
+
+}  // namespace
+}  // namespace eddy::runtime
