@@ -109,14 +109,16 @@ logicalState
 // Sequences: states of consecutive events separated by `,`.
 sequenceInput : EVERY? sequenceTerm (',' sequenceTerm)+ (WITHIN timeValue)? ;
 sequenceTerm
-  : logicalState
+  : '(' logicalState ')'
+  | logicalState
   | absentState
   | basicState ('<' countRange '>' | '+' | '*' | '?')?
   ;
 
 querySection : selectClause groupBy? having? orderBy? limit? offset? ;
 selectClause : SELECT ('*' | outputAttribute (',' outputAttribute)*) ;
-outputAttribute : expression AS name | attributeReference ;
+// `expr` without `as` is accepted here so the planner can say what is missing.
+outputAttribute : expression (AS name)? ;
 groupBy : GROUP BY attributeReference (',' attributeReference)* ;
 having : HAVING expression ;
 orderBy : ORDER BY orderKey (',' orderKey)* ;
@@ -180,11 +182,11 @@ additiveExpression : multiplicativeExpression (('+' | '-') multiplicativeExpress
 multiplicativeExpression : notExpression (('*' | '/' | '%') notExpression)* ;
 notExpression : NOT notExpression | primaryExpression ;
 primaryExpression
-  : '(' expression ')'                         # parenthesized
+  : '(' expression ')'                            # parenthesized
+  | constant                                      # constantExpression
   | functionCall (IS NULL_KW)?                    # callExpression
   | eventReference IS NULL_KW                     # eventIsNull
   | attributeReference (IS NULL_KW)?              # attributeExpression
-  | constant                                   # constantExpression
   ;
 
 functionCall : functionName '(' (expression (',' expression)*)? ')' ;

@@ -223,9 +223,7 @@ std::unique_ptr<ast::PatternNode> Transformer::TransformState(P::PatternStateCon
 std::unique_ptr<ast::PatternNode> Transformer::TransformTerm(P::PatternTermContext& ctx) {
   std::unique_ptr<ast::PatternNode> inner =
       ctx.patternChain() != nullptr ? TransformChain(*ctx.patternChain()) : TransformState(*ctx.patternState());
-  if (ctx.WITHIN() != nullptr) {
-    SyntaxError(SpanOf(ctx.WITHIN()->getSymbol()), "'within' goes at the end of the whole pattern");
-  }
+  if (ctx.WITHIN() != nullptr) inner->within_ms = TransformTime(*ctx.timeValue());
   if (ctx.EVERY() == nullptr) return inner;
   auto every = std::make_unique<ast::PatternNode>();
   every->kind = ast::PatternNode::Kind::kEvery;
@@ -249,6 +247,11 @@ ast::PatternInput Transformer::TransformPattern(P::PatternInputContext& ctx) {
   pattern.span = SpanOf(&ctx);
   pattern.root = TransformChain(*ctx.patternChain());
   if (ctx.timeValue() != nullptr) pattern.within_ms = TransformTime(*ctx.timeValue());
+  // `(A -> B) within T` as the whole pattern is the pattern's within.
+  if (!pattern.within_ms && pattern.root->within_ms) {
+    pattern.within_ms = pattern.root->within_ms;
+    pattern.root->within_ms.reset();
+  }
   return pattern;
 }
 
@@ -301,12 +304,8 @@ ast::Selector Transformer::TransformSelectClause(P::SelectClauseContext& ctx) {
   for (P::OutputAttributeContext* attr : ctx.outputAttribute()) {
     ast::OutputAttribute out;
     out.span = SpanOf(attr);
-    if (attr->AS() != nullptr) {
-      out.expr = TransformExpression(*attr->expression());
-      out.rename = TransformName(*attr->name());
-    } else {
-      out.expr = AttributeExpr(*this, *attr->attributeReference());
-    }
+    out.expr = TransformExpression(*attr->expression());
+    if (attr->AS() != nullptr) out.rename = TransformName(*attr->name());
     selector.attributes.push_back(std::move(out));
   }
   return selector;

@@ -227,6 +227,7 @@ struct PatternNode {
   int32_t min_count = 1;
   int32_t max_count = 1;    // -1: unbounded
   std::optional<int64_t> for_ms;  // kAbsent: `for <time>`
+  std::optional<int64_t> within_ms;  // `(...) within <time>` on a sub-pattern
 
   std::vector<std::unique_ptr<PatternNode>> children;
 };

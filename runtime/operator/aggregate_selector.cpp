@@ -13,6 +13,7 @@ AggregateSelector::AggregateSelector(AggregateSelectorSpec spec, const Scheduler
   for (const AggregateSpec& a : spec_.aggregates) {
     results_.push_back(std::make_unique<Column>(a.column->result_type()));
   }
+  extra_.reserve(spec_.aggregates.size() + spec_.select.columns.size());
 }
 
 void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows) {
@@ -105,9 +106,11 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
 
   // 2. Output rows and eligibility.
   const SelectorSpec& select = spec_.select;
-  EvalFrame with_aggregates = frame;
-  with_aggregates.extra = extra_;
+  // extra_ has capacity for every column (reserved in the constructor), so the
+  // span over the aggregate results stays valid while output columns are added.
   const size_t aggregate_count = extra_.size();
+  EvalFrame with_aggregates = frame;
+  with_aggregates.extra = std::span<const ColumnView>(extra_.data(), aggregate_count);
   for (const EvaluatorPtr& column : select.columns) {
     const ColumnView v = column->Eval(with_aggregates);
     extra_.push_back(v);

@@ -44,11 +44,11 @@ struct Capture final : Processor {
 
 struct Fixture {
   Schema input{{{"sym", Type::kString}, {"v", Type::kInt}}};
-  Scheduler clock;
-  Capture capture;
-  std::unique_ptr<AggregateSelector> selector;
   Schema output;
   Schema keys;
+  Scheduler clock;
+  Capture capture;
+  std::unique_ptr<AggregateSelector> selector;  // destroyed before the schemas
 
   // select [sym,] sum(v) as s [group by sym]
   void Build(bool group_by, bool emit_expired) {
