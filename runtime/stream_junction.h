@@ -1,8 +1,9 @@
 // A stream inside a running app: its schema and everything subscribed to it.
 //
-// Publishing hands the chunk to each subscriber in subscription order (app order
-// of the queries), synchronously and depth-first (LANGUAGE.md §5): everything a
-// query inserts downstream is processed before the next subscriber sees the chunk.
+// Publishing hands the chunk first to the callbacks (embedders, replay output),
+// then to each query in app order, synchronously and depth-first (LANGUAGE.md §5):
+// everything a query inserts downstream is processed before the next query sees
+// the chunk.
 #pragma once
 
 #include <cstdint>
