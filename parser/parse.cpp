@@ -65,6 +65,11 @@ class ErrorListener final : public antlr4::BaseErrorListener {
       return "unexpected character '" + text + "'";
     }
     antlr4::TokenStream* tokens = parser != nullptr ? parser->getTokenStream() : nullptr;
+    // `-price`: the '-' was taken as the sign of a number that never came.
+    if (tokens != nullptr && offending == tokens->LT(1) && tokens->LT(-1) != nullptr &&
+        tokens->LT(-1)->getText() == "-" && type != antlr4::Token::EOF) {
+      return "'-" + text + "': SiddhiQL has no unary minus; write (0 - " + text + ")";
+    }
     if (text == "-" && tokens != nullptr) {
       const antlr4::Token* next = tokens->LT(2);
       if (next != nullptr && offending == tokens->LT(1) && next->getType() != antlr4::Token::EOF &&

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace eddy::runtime {
@@ -54,7 +55,15 @@ std::string FormatJava(T v) {
 
 }  // namespace
 
-std::string FormatJavaDouble(double v) { return FormatJava(v); }
-std::string FormatJavaFloat(float v) { return FormatJava(v); }
+// Java's digit generation is not always the shortest round-trip form; the
+// smallest subnormals are where it shows (and Siddhi's maximum() returns them).
+std::string FormatJavaDouble(double v) {
+  if (std::fabs(v) == std::numeric_limits<double>::denorm_min()) return v < 0 ? "-4.9E-324" : "4.9E-324";
+  return FormatJava(v);
+}
+std::string FormatJavaFloat(float v) {
+  if (std::fabs(v) == std::numeric_limits<float>::denorm_min()) return v < 0 ? "-1.4E-45" : "1.4E-45";
+  return FormatJava(v);
+}
 
 }  // namespace eddy::runtime
