@@ -12,6 +12,7 @@
 #include "runtime/operator/rate_limiter.h"
 #include "runtime/operator/selector.h"
 #include "runtime/operator/stream_functions.h"
+#include "runtime/window/window.h"
 
 namespace eddy::planner {
 namespace {
@@ -51,6 +52,32 @@ runtime::EvaluatorPtr CompileAttribute(const std::string& name, const Scope& sco
   ref.attribute.name = name;
   ref.span = span;
   return CompileExpr(ref, ExprContext{&scope});
+}
+
+// The runtime's description of a validated window; nullopt for windows Eddy
+// does not execute yet.
+std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std::string text) {
+  using Kind = runtime::WindowConfig::Kind;
+  runtime::WindowConfig config;
+  switch (spec.kind) {
+    case WindowKind::kLength: config.kind = Kind::kLength; break;
+    case WindowKind::kLengthBatch: config.kind = Kind::kLengthBatch; break;
+    case WindowKind::kTime: config.kind = Kind::kTime; break;
+    case WindowKind::kTimeBatch: config.kind = Kind::kTimeBatch; break;
+    case WindowKind::kTimeLength: config.kind = Kind::kTimeLength; break;
+    case WindowKind::kExternalTime: config.kind = Kind::kExternalTime; break;
+    case WindowKind::kBatch: config.kind = Kind::kBatch; break;
+    case WindowKind::kDelay: config.kind = Kind::kDelay; break;
+    default: return std::nullopt;
+  }
+  config.text = std::move(text);
+  config.length = spec.length;
+  config.time_ms = spec.time_ms;
+  config.start_time = spec.start_time;
+  config.stream_current_event = spec.stream_current_event;
+  config.timestamp_attr = spec.timestamp_attr;
+  config.sort_keys = spec.sort_keys;
+  return config;
 }
 
 }  // namespace
@@ -145,9 +172,14 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
       }
       case ast::StreamHandler::Kind::kWindow: {
         WindowSpec spec = ValidateWindow(handler.call, *planned.schema);
-        if (!deferred_) {
-          deferred_ = CompileError("window '" + spec.name + "' is not supported yet", ToLocation(handler.span));
+        std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(handler.call));
+        if (!config) {
+          if (!deferred_) {
+            deferred_ = CompileError("window '" + spec.name + "' is not supported yet", ToLocation(handler.span));
+          }
+          break;
         }
+        Append(planned, runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler())));
         break;
       }
       case ast::StreamHandler::Kind::kFunction: {

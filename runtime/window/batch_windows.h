@@ -1,0 +1,52 @@
+// Batch windows (LANGUAGE.md §7): lengthBatch(N[, stream.current.event]),
+// timeBatch(T[, start.time][, stream.current.event]), batch([N]). A flush is one
+// chunk [EXPIRED previous batch..., RESET, CURRENT new batch...]; with
+// stream.current.event, events pass as CURRENT on arrival and a flush is
+// [EXPIRED batch..., RESET].
+#pragma once
+
+#include "runtime/window/window.h"
+
+namespace eddy::runtime {
+
+class BatchWindowBase : public Window {
+ public:
+  BatchWindowBase(const WindowConfig& c, const Schema* s, Scheduler* sch)
+      : Window(c, s, sch), current_(s), previous_(s) {}
+
+ protected:
+  // Appends a flush of the collected batch at time `t`; the batch becomes the
+  // previous one.
+  void Flush(EventChunk& out, int64_t t);
+
+  RowQueue current_;
+  RowQueue previous_;
+};
+
+class LengthBatchWindow final : public BatchWindowBase {
+ public:
+  using BatchWindowBase::BatchWindowBase;
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+};
+
+class TimeBatchWindow final : public BatchWindowBase {
+ public:
+  using BatchWindowBase::BatchWindowBase;
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  void OnTimer(int64_t due) override;
+
+ private:
+  void Arm();
+  bool started_ = false;
+  bool armed_ = false;
+  int64_t next_boundary_ = 0;
+};
+
+// batch([N]): the events sent together are a batch (cut into pieces of N).
+class ChunkBatchWindow final : public BatchWindowBase {
+ public:
+  using BatchWindowBase::BatchWindowBase;
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+};
+
+}  // namespace eddy::runtime

@@ -1,0 +1,62 @@
+// Windows (LANGUAGE.md §7): processors that hold events and emit them again as
+// EXPIRED (sliding windows) or in flushes [EXPIRED previous batch, RESET, CURRENT
+// batch] (batch windows). Timed windows schedule Timers; a timer fires with the
+// clock at its own due time. All state lives in the window object, so a
+// partition can make one window per key with MakeWindow.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/processor.h"
+#include "runtime/scheduler.h"
+#include "runtime/window/row_queue.h"
+
+namespace eddy::runtime {
+
+// The validated parameters of one window, from the planner's window catalog.
+struct WindowConfig {
+  enum class Kind { kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort };
+  Kind kind = Kind::kLength;
+  std::string text;  // for explain, e.g. "length(5)"
+  int64_t length = 0;
+  int64_t time_ms = 0;
+  std::optional<int64_t> start_time;
+  bool stream_current_event = false;
+  int32_t timestamp_attr = -1;
+  std::vector<std::pair<int32_t, bool>> sort_keys;  // attribute, descending
+};
+
+// Shared plumbing: the clock, an output chunk per nesting depth, and emitting.
+class Window : public Processor, public Timer {
+ public:
+  Window(const WindowConfig& config, const Schema* schema, Scheduler* scheduler)
+      : config_(config),
+        schema_(schema),
+        scheduler_(scheduler),
+        output_([schema] { return std::make_unique<EventChunk>(schema); }) {}
+  std::string Describe() const override { return "Window " + config_.text; }
+  void OnTimer(int64_t) override {}
+
+ protected:
+  int64_t now() const { return scheduler_->now(); }
+  void Emit(EventChunk& chunk) {
+    if (chunk.empty() || next_ == nullptr) return;
+    next_->Process(chunk, std::span<const uint32_t>(IdentityRows(chunk.size()), chunk.size()));
+  }
+  static void AppendReset(EventChunk& out, int64_t ts) { out.Append(ts, EventKind::kReset); }
+
+  WindowConfig config_;
+  const Schema* schema_;
+  Scheduler* scheduler_;
+  ReentrantScratch<EventChunk> output_;
+};
+
+// REQUIRES: schema and scheduler outlive the window.
+std::unique_ptr<Window> MakeWindow(const WindowConfig& config, const Schema* schema, Scheduler* scheduler);
+
+}  // namespace eddy::runtime

@@ -1,0 +1,21 @@
+#include "runtime/window/batch_windows.h"
+#include "runtime/window/sliding_windows.h"
+
+namespace eddy::runtime {
+
+std::unique_ptr<Window> MakeWindow(const WindowConfig& config, const Schema* schema, Scheduler* scheduler) {
+  switch (config.kind) {
+    case WindowConfig::Kind::kLength: return std::make_unique<LengthWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kTime:
+    case WindowConfig::Kind::kTimeLength: return std::make_unique<TimedSlidingWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kExternalTime: return std::make_unique<ExternalTimeWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kDelay: return std::make_unique<DelayWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kLengthBatch: return std::make_unique<LengthBatchWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kTimeBatch: return std::make_unique<TimeBatchWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kBatch: return std::make_unique<ChunkBatchWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kSort: return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace eddy::runtime
