@@ -14,6 +14,7 @@
 #include "planner/planner.h"
 #include "planner/scope.h"
 #include "runtime/app_runtime.h"
+#include "runtime/window/window.h"
 
 namespace eddy::planner {
 
@@ -82,6 +83,14 @@ class AppPlanner {
   int query_count_ = 0;
   int anonymous_count_ = 0;
 };
+
+// The internal stream that the readers of named window `name` subscribe to.
+inline std::string WindowReadersName(const std::string& name) { return "(window " + name + ")"; }
+
+struct WindowSpec;
+// The runtime's description of a validated window; nullopt for windows Eddy does
+// not execute yet.
+std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std::string text);
 
 // Case-insensitive ASCII comparison (annotation names and keys, keywords).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);

@@ -2,7 +2,10 @@
 #include <cctype>
 
 #include "planner/app_planner.h"
+#include "planner/ast_text.h"
 #include "planner/window_catalog.h"
+#include "runtime/window/named_window.h"
+#include "runtime/window/window.h"
 
 namespace eddy::planner {
 
@@ -202,10 +205,27 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
 
 void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   runtime::Schema schema = CheckAttributes(def.attributes, "window '" + def.name + "'");
-  const runtime::Schema* stored = runtime_->OwnSchema(std::move(schema));
-  Declare(def.name, {DefinitionKind::kWindow, stored, def.span, false}, def.name_span);
-  ValidateWindow(def.window, *stored);
-  Fail(def.name_span, "named windows (define window) are not supported yet");
+  for (const ast::Annotation& a : def.annotations) {
+    if (!EqualsIgnoreCase(a.name, "info")) {
+      Fail(a.span, "unknown annotation '@" + a.name + "' on window '" + def.name + "'");
+    }
+  }
+  // `insert into W` publishes to the window's input stream; the window's output
+  // goes to a second, internal stream that `from W` reads.
+  runtime::StreamJunction* input = runtime_->AddStream(def.name, schema);
+  runtime::StreamJunction* readers = runtime_->AddStream(WindowReadersName(def.name), std::move(schema));
+  runtime_->role(def.name).internal = true;
+  runtime_->role(readers->name()).internal = true;
+  runtime_->role(readers->name()).fed_by_query = true;
+  Declare(def.name, {DefinitionKind::kWindow, &input->schema(), def.span, false}, def.name_span);
+  const WindowSpec spec = ValidateWindow(def.window, input->schema());
+  std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
+  if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
+  runtime::Processor* window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
+      readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
+  input->Subscribe(window);
+  runtime_->AddQuery({"window " + def.name, def.name, {window, window->next()}});
 }
 
 void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {

@@ -54,8 +54,8 @@ runtime::EvaluatorPtr CompileAttribute(const std::string& name, const Scope& sco
   return CompileExpr(ref, ExprContext{&scope});
 }
 
-// The runtime's description of a validated window; nullopt for windows Eddy
-// does not execute yet.
+}  // namespace
+
 std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std::string text) {
   using Kind = runtime::WindowConfig::Kind;
   runtime::WindowConfig config;
@@ -79,8 +79,6 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.sort_keys = spec.sort_keys;
   return config;
 }
-
-}  // namespace
 
 std::string AppPlanner::NextQueryName(const ast::Query& query) {
   ++query_count_;
@@ -133,7 +131,13 @@ runtime::StreamJunction* AppPlanner::ResolveSourceStream(const ast::StreamInput&
     case DefinitionKind::kAggregation:
       Fail(span, "aggregation '" + input.stream +
                      "' cannot be a query's only input; read it with a join (within ... per ...)");
-    case DefinitionKind::kWindow: Fail(span, "named windows are not supported yet");
+    case DefinitionKind::kWindow:
+      for (const ast::StreamHandler& handler : input.handlers) {
+        if (handler.kind == ast::StreamHandler::Kind::kWindow) {
+          Fail(handler.span, "'" + input.stream + "' is a named window; a query reading it cannot add another window");
+        }
+      }
+      return runtime_->FindStream(WindowReadersName(input.stream));
     case DefinitionKind::kFunction: Fail(span, "'" + input.stream + "' is a function, not a stream");
   }
   return nullptr;
@@ -472,7 +476,6 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
         if (def->kind == DefinitionKind::kTable) {
           Fail(action.span, "insert into a table is not supported yet");
         }
-        if (def->kind == DefinitionKind::kWindow) Fail(action.span, "named windows are not supported yet");
       } else {
         runtime_->AddStream(action.target, runtime::Schema(out_attrs));
         Declare(action.target,
