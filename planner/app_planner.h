@@ -14,6 +14,7 @@
 #include "planner/planner.h"
 #include "planner/scope.h"
 #include "runtime/app_runtime.h"
+#include "runtime/operator/aggregators.h"
 #include "runtime/window/window.h"
 
 namespace eddy::planner {
@@ -39,6 +40,8 @@ struct PlannedInput {
   runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
   std::vector<const runtime::Processor*> chain;
   runtime::StreamJunction* source = nullptr;
+  // How events leave the window, if any (decides how min/max retract).
+  runtime::ExpiryOrder expiry = runtime::ExpiryOrder::kOldestFirst;
 };
 
 class AppPlanner {

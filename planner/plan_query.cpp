@@ -68,6 +68,12 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
     case WindowKind::kExternalTime: config.kind = Kind::kExternalTime; break;
     case WindowKind::kBatch: config.kind = Kind::kBatch; break;
     case WindowKind::kDelay: config.kind = Kind::kDelay; break;
+    case WindowKind::kSort: config.kind = Kind::kSort; break;
+    case WindowKind::kFrequent: config.kind = Kind::kFrequent; break;
+    case WindowKind::kSession:
+      if (spec.allowed_latency_ms > 0) return std::nullopt;  // late-event merging is not built yet
+      config.kind = Kind::kSession;
+      break;
     default: return std::nullopt;
   }
   config.text = std::move(text);
@@ -77,6 +83,8 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.stream_current_event = spec.stream_current_event;
   config.timestamp_attr = spec.timestamp_attr;
   config.sort_keys = spec.sort_keys;
+  config.key_attrs = spec.key_attrs;
+  config.key_attr = spec.key_attr;
   return config;
 }
 
@@ -184,6 +192,11 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           break;
         }
         Append(planned, runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler())));
+        // Windows that do not expire oldest-first need order-free min/max.
+        const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
+                          config->kind != runtime::WindowConfig::Kind::kFrequent &&
+                          config->kind != runtime::WindowConfig::Kind::kSession;
+        if (!fifo) planned.expiry = runtime::ExpiryOrder::kAny;
         break;
       }
       case ast::StreamHandler::Kind::kFunction: {
@@ -346,7 +359,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     runtime::AggregateSpec spec;
     std::string name = call.name;
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    spec.column = runtime::MakeAggregate(name, arg_types, runtime::ExpiryOrder::kOldestFirst);
+    spec.column = runtime::MakeAggregate(name, arg_types, in.expiry);
     if (!spec.column) Fail(call.span, "aggregate function '" + call.name + "' is not supported yet");
     spec.args = std::move(call.args);
     aggregates.push_back(std::move(spec));

@@ -20,7 +20,10 @@ namespace eddy::runtime {
 
 // The validated parameters of one window, from the planner's window catalog.
 struct WindowConfig {
-  enum class Kind { kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort };
+  enum class Kind {
+    kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort,
+    kFrequent, kSession
+  };
   Kind kind = Kind::kLength;
   std::string text;  // for explain, e.g. "length(5)"
   int64_t length = 0;
@@ -29,6 +32,8 @@ struct WindowConfig {
   bool stream_current_event = false;
   int32_t timestamp_attr = -1;
   std::vector<std::pair<int32_t, bool>> sort_keys;  // attribute, descending
+  std::vector<int32_t> key_attrs;                   // frequent
+  int32_t key_attr = -1;                            // session key (string)
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.

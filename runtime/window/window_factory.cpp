@@ -1,4 +1,5 @@
 #include "runtime/window/batch_windows.h"
+#include "runtime/window/keyed_windows.h"
 #include "runtime/window/sliding_windows.h"
 
 namespace eddy::runtime {
@@ -13,7 +14,9 @@ std::unique_ptr<Window> MakeWindow(const WindowConfig& config, const Schema* sch
     case WindowConfig::Kind::kLengthBatch: return std::make_unique<LengthBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kTimeBatch: return std::make_unique<TimeBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kBatch: return std::make_unique<ChunkBatchWindow>(config, schema, scheduler);
-    case WindowConfig::Kind::kSort: return nullptr;
+    case WindowConfig::Kind::kSort: return std::make_unique<SortWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kFrequent: return std::make_unique<FrequentWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kSession: return std::make_unique<SessionWindow>(config, schema, scheduler);
   }
   return nullptr;
 }
