@@ -1,5 +1,6 @@
 #include "runtime/event_chunk.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace eddy::runtime {
@@ -76,6 +77,22 @@ uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
     slots[i].raw = 0;
     nulls[i] = 1;
   }
+  return row;
+}
+
+uint32_t EventChunk::AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp,
+                                   EventKind kind) {
+  const uint32_t row = size_++;
+  if (timestamps_.size() < size_) {
+    timestamps_.resize(size_);
+    kinds_.resize(size_);
+    slots_.resize(size_t{size_} * arity_);
+    nulls_.resize(size_t{size_} * arity_);
+  }
+  timestamps_[row] = timestamp;
+  kinds_[row] = kind;
+  std::copy(slots, slots + arity_, mutable_row(row));
+  std::copy(nulls, nulls + arity_, mutable_nulls(row));
   return row;
 }
 

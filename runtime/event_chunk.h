@@ -100,6 +100,9 @@ class EventChunk {
   // Stores a string/object reference the caller hands over (no retain).
   void AdoptSlot(uint32_t row, uint32_t attr, Slot value, bool is_null);
 
+  // Appends a row whose string/object references the caller hands over.
+  uint32_t AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind);
+
   // Appends a copy of `src`'s row (same schema).
   uint32_t AppendCopy(const EventChunk& src, uint32_t src_row);
   uint32_t AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind);

@@ -59,11 +59,27 @@ bool GroupTable::Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t 
   return true;
 }
 
+void GroupTable::Rehash(size_t capacity) {
+  std::vector<uint32_t> old;
+  old.swap(table_);
+  table_.assign(capacity, kEmpty);
+  const size_t mask = capacity - 1;
+  for (uint32_t id : old) {
+    if (id == kEmpty) continue;
+    size_t i = hashes_[id] & mask;
+    while (table_[i] != kEmpty) i = (i + 1) & mask;
+    table_[i] = id;
+  }
+}
+
 uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
+  if (table_.empty()) table_.assign(64, kEmpty);
   const uint64_t h = Hash(keys, row);
-  auto [begin, end] = index_.equal_range(h);
-  for (auto it = begin; it != end; ++it) {
-    if (Equal(keys, row, it->second)) return it->second;
+  const size_t mask = table_.size() - 1;
+  size_t i = h & mask;
+  for (; table_[i] != kEmpty; i = (i + 1) & mask) {
+    const uint32_t id = table_[i];
+    if (hashes_[id] == h && Equal(keys, row, id)) return id;
   }
   uint32_t id;
   if (!free_ids_.empty()) {
@@ -73,22 +89,33 @@ uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
     id = keys_.Append(0, EventKind::kCurrent);
     hashes_.push_back(0);
   }
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    keys_.SetSlot(id, k, keys[k].at(row), keys[k].null(row));
-  }
+  for (uint32_t k = 0; k < keys.size(); ++k) keys_.SetSlot(id, k, keys[k].at(row), keys[k].null(row));
   hashes_[id] = h;
-  index_.emplace(h, id);
+  table_[i] = id;
+  ++live_;
+  if (live_ * 2 > table_.size()) Rehash(table_.size() * 2);
   return id;
 }
 
 void GroupTable::Free(uint32_t id) {
-  auto [begin, end] = index_.equal_range(hashes_[id]);
-  for (auto it = begin; it != end; ++it) {
-    if (it->second == id) {
-      index_.erase(it);
-      break;
+  const size_t mask = table_.size() - 1;
+  size_t i = hashes_[id] & mask;
+  while (table_[i] != id) i = (i + 1) & mask;
+  // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+  size_t j = i;
+  while (true) {
+    j = (j + 1) & mask;
+    if (table_[j] == kEmpty) break;
+    const size_t home = hashes_[table_[j]] & mask;
+    // Move table_[j] into the hole at i if its home is not in (i, j].
+    const bool in_range = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+    if (!in_range) {
+      table_[i] = table_[j];
+      i = j;
     }
   }
+  table_[i] = kEmpty;
+  --live_;
   for (uint32_t k = 0; k < keys_.arity(); ++k) keys_.SetSlot(id, k, Slot{}, true);
   free_ids_.push_back(id);
 }

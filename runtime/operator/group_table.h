@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "runtime/event_chunk.h"
@@ -21,14 +20,19 @@ class GroupTable {
   // The id of the group whose key is row `row` of `keys`; created if new.
   uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row);
   void Free(uint32_t id);
-  size_t live_groups() const { return index_.size(); }
+  size_t live_groups() const { return live_; }
 
  private:
   uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const;
   bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const;
 
+  void Rehash(size_t capacity);
+
   EventChunk keys_;  // row `id` holds group id's key
-  std::unordered_multimap<uint64_t, uint32_t> index_;
+  // Open addressing with linear probing: slot -> group id, or kEmpty.
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  std::vector<uint32_t> table_;
+  size_t live_ = 0;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> free_ids_;
 };

@@ -40,10 +40,7 @@ void RowQueue::Push(const EventChunk& chunk, uint32_t row) {
 }
 
 void RowQueue::PopInto(EventChunk& out, EventKind kind, int64_t ts) {
-  const uint32_t out_row = out.Append(ts, kind);
-  const Slot* from = row(0);
-  const uint8_t* from_nulls = nulls(0);
-  for (uint32_t a = 0; a < arity_; ++a) out.AdoptSlot(out_row, a, from[a], from_nulls[a] != 0);
+  out.AppendAdopted(row(0), nulls(0), ts, kind);
   head_ = (head_ + 1) & (capacity_ - 1);
   --size_;
 }
