@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -110,7 +111,10 @@ class InputHandle {
   void Send(int64_t timestamp, std::initializer_list<Value> values) {
     Send(timestamp, std::span<const Value>(values.begin(), values.size()));
   }
-  // A batch built with NewBatch(), processed as one chunk. The batch is left as is.
+  // A batch built with NewBatch(), processed as one chunk (aggregates emit one
+  // row per chunk, as for Siddhi's send(Event[])). The whole batch is processed at
+  // its latest timestamp: timers due by then fire first. Send events one at a
+  // time where timers must interleave with them. The batch is left as is.
   void Send(const EventBatch& batch);
   EventBatch NewBatch() const;
 

@@ -150,3 +150,28 @@ TEST_CASE("valid apps compile, and inferred streams take the select's schema") {
 
 }  // namespace
 }  // namespace eddy
+
+namespace eddy {
+namespace {
+
+TEST_CASE("window parameters are checked at plan time") {
+  const std::string s = "define stream S (a int, t long, name string);\n";
+  auto message = [&](const std::string& query) {
+    try {
+      App::Compile(s + query);
+    } catch (const CompileError& e) {
+      return e.message();
+    }
+    return std::string();
+  };
+  CHECK(message("from S#window.length(-1) select a insert into O;").find("must not be negative") != std::string::npos);
+  CHECK(message("from S#window.length(a) select a insert into O;").find("must be an int constant") != std::string::npos);
+  CHECK(message("from S#window.time('1 sec') select a insert into O;").find("time constant") != std::string::npos);
+  CHECK(message("from S#window.lenght(2) select a insert into O;").find("did you mean 'length'") != std::string::npos);
+  CHECK(message("from S#window.unique:time(a, 1 sec) select a insert into O;").find("extension") != std::string::npos);
+  CHECK(message("from S#window.session(1 sec, a) select a insert into O;").find("string attribute") != std::string::npos);
+  CHECK(message("from S#length(2) select a insert into O;").find("#window.length") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace eddy
