@@ -59,7 +59,7 @@ EventChunk& EventChunk::operator=(EventChunk&& other) noexcept {
   return *this;
 }
 
-uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
+uint32_t EventChunk::NewRow(int64_t timestamp, EventKind kind) {
   const uint32_t row = size_++;
   // Grow the parallel arrays only past their high-water mark: a reused chunk
   // appends without touching the allocator.
@@ -71,26 +71,19 @@ uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
   }
   timestamps_[row] = timestamp;
   kinds_[row] = kind;
-  Slot* slots = mutable_row(row);
-  uint8_t* nulls = mutable_nulls(row);
-  for (uint32_t i = 0; i < arity_; ++i) {
-    slots[i].raw = 0;
-    nulls[i] = 1;
-  }
+  return row;
+}
+
+uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
+  const uint32_t row = NewRow(timestamp, kind);
+  std::fill_n(mutable_row(row), arity_, Slot{.raw = 0});
+  std::fill_n(mutable_nulls(row), arity_, uint8_t{1});
   return row;
 }
 
 uint32_t EventChunk::AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp,
                                    EventKind kind) {
-  const uint32_t row = size_++;
-  if (timestamps_.size() < size_) {
-    timestamps_.resize(size_);
-    kinds_.resize(size_);
-    slots_.resize(size_t{size_} * arity_);
-    nulls_.resize(size_t{size_} * arity_);
-  }
-  timestamps_[row] = timestamp;
-  kinds_[row] = kind;
+  const uint32_t row = NewRow(timestamp, kind);
   std::copy(slots, slots + arity_, mutable_row(row));
   std::copy(nulls, nulls + arity_, mutable_nulls(row));
   return row;

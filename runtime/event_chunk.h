@@ -115,6 +115,9 @@ class EventChunk {
   }
 
  private:
+  // Adds a row with timestamp and kind; its slots are left for the caller.
+  uint32_t NewRow(int64_t timestamp, EventKind kind);
+
   const Schema* schema_;
   uint32_t arity_;
   uint32_t size_ = 0;

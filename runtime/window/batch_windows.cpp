@@ -24,10 +24,7 @@ void LengthBatchWindow::Process(const EventChunk& chunk, std::span<const uint32_
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     if (config_.length == 0) {
-      out->AppendCopy(chunk, row, EventKind::kCurrent);
-      out->AppendCopy(chunk, row, EventKind::kExpired);
-      out->set_timestamp(out->size() - 1, now());
-      AppendReset(*out, now());
+      PassThrough(chunk, row, *out, /*reset=*/true);
       continue;
     }
     if (config_.stream_current_event) {

@@ -11,11 +11,7 @@ void LengthWindow::Process(const EventChunk& chunk, std::span<const uint32_t> ro
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     if (config_.length == 0) {
-      // Nothing is held: the event passes, expires and resets at once.
-      out->AppendCopy(chunk, row, EventKind::kCurrent);
-      out->AppendCopy(chunk, row, EventKind::kExpired);
-      out->set_timestamp(out->size() - 1, now());
-      AppendReset(*out, now());
+      PassThrough(chunk, row, *out, /*reset=*/true);
       continue;
     }
     if (held_.size() >= config_.length) held_.PopInto(*out, EventKind::kExpired, now());
@@ -46,9 +42,7 @@ void TimedSlidingWindow::Process(const EventChunk& chunk, std::span<const uint32
     // timeLength: also bounded by count.
     if (config_.kind == WindowConfig::Kind::kTimeLength && held_.size() >= config_.length) {
       if (config_.length == 0) {
-        out->AppendCopy(chunk, row, EventKind::kCurrent);
-        out->AppendCopy(chunk, row, EventKind::kExpired);
-        out->set_timestamp(out->size() - 1, now());
+        PassThrough(chunk, row, *out, /*reset=*/false);
         continue;
       }
       held_.PopInto(*out, EventKind::kExpired, now());

@@ -54,6 +54,14 @@ class Window : public Processor, public Timer {
     next_->Process(chunk, std::span<const uint32_t>(IdentityRows(chunk.size()), chunk.size()));
   }
   static void AppendReset(EventChunk& out, int64_t ts) { out.Append(ts, EventKind::kReset); }
+  // A window of length 0 holds nothing: the event passes, expires at once
+  // (stamped with the clock) and, where `reset`, resets the aggregates.
+  void PassThrough(const EventChunk& chunk, uint32_t row, EventChunk& out, bool reset) const {
+    out.AppendCopy(chunk, row, EventKind::kCurrent);
+    out.AppendCopy(chunk, row, EventKind::kExpired);
+    out.set_timestamp(out.size() - 1, now());
+    if (reset) AppendReset(out, now());
+  }
 
   WindowConfig config_;
   const Schema* schema_;
