@@ -69,6 +69,11 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
     case WindowKind::kBatch: config.kind = Kind::kBatch; break;
     case WindowKind::kDelay: config.kind = Kind::kDelay; break;
     case WindowKind::kSort: config.kind = Kind::kSort; break;
+    case WindowKind::kExternalTimeBatch:
+      // The timeout and batch-time replacement are not built yet.
+      if (spec.timeout_ms || spec.replace_with_batch_time) return std::nullopt;
+      config.kind = Kind::kExternalTimeBatch;
+      break;
     case WindowKind::kFrequent: config.kind = Kind::kFrequent; break;
     case WindowKind::kSession:
       if (spec.allowed_latency_ms > 0) return std::nullopt;  // late-event merging is not built yet
@@ -80,6 +85,7 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.length = spec.length;
   config.time_ms = spec.time_ms;
   config.start_time = spec.start_time;
+  config.start_time_attr = spec.start_time_attr;
   config.stream_current_event = spec.stream_current_event;
   config.timestamp_attr = spec.timestamp_attr;
   config.sort_keys = spec.sort_keys;

@@ -87,6 +87,32 @@ void TimeBatchWindow::OnTimer(int64_t due) {
   Emit(*out);
 }
 
+void ExternalTimeBatchWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  const uint32_t attr = static_cast<uint32_t>(config_.timestamp_attr);
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) != EventKind::kCurrent || chunk.nulls(row)[attr]) continue;
+    const int64_t t = chunk.row(row)[attr].i64;
+    if (!started_) {
+      started_ = true;
+      int64_t start = t;
+      if (config_.start_time_attr >= 0 && !chunk.nulls(row)[static_cast<uint32_t>(config_.start_time_attr)]) {
+        start = chunk.row(row)[static_cast<uint32_t>(config_.start_time_attr)].i64;
+      } else if (config_.start_time) {
+        start = *config_.start_time;
+      }
+      batch_end_ = start + config_.time_ms;
+      while (batch_end_ <= t) batch_end_ += config_.time_ms;
+    } else if (t >= batch_end_) {
+      Flush(*out, t);
+      while (batch_end_ <= t) batch_end_ += config_.time_ms;  // empty periods are skipped
+    }
+    current_.Push(chunk, row);
+  }
+  Emit(*out);
+}
+
 void ChunkBatchWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();

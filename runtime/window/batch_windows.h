@@ -42,6 +42,19 @@ class TimeBatchWindow final : public BatchWindowBase {
   int64_t next_boundary_ = 0;
 };
 
+// externalTimeBatch(attr, T[, start.time]): batches of T on a long attribute. An
+// arrival at or past the batch end flushes it (expired rows stamped with the
+// arrival's attribute value) and opens the batch that contains it.
+class ExternalTimeBatchWindow final : public BatchWindowBase {
+ public:
+  using BatchWindowBase::BatchWindowBase;
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+
+ private:
+  bool started_ = false;
+  int64_t batch_end_ = 0;
+};
+
 // batch([N]): the events sent together are a batch (cut into pieces of N).
 class ChunkBatchWindow final : public BatchWindowBase {
  public:

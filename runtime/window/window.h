@@ -22,13 +22,14 @@ namespace eddy::runtime {
 struct WindowConfig {
   enum class Kind {
     kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort,
-    kFrequent, kSession
+    kFrequent, kSession, kExternalTimeBatch
   };
   Kind kind = Kind::kLength;
   std::string text;  // for explain, e.g. "length(5)"
   int64_t length = 0;
   int64_t time_ms = 0;
   std::optional<int64_t> start_time;
+  int32_t start_time_attr = -1;  // externalTimeBatch start.time as an attribute
   bool stream_current_event = false;
   int32_t timestamp_attr = -1;
   std::vector<std::pair<int32_t, bool>> sort_keys;  // attribute, descending

@@ -13,6 +13,8 @@ std::unique_ptr<Window> MakeWindow(const WindowConfig& config, const Schema* sch
     case WindowConfig::Kind::kDelay: return std::make_unique<DelayWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kLengthBatch: return std::make_unique<LengthBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kTimeBatch: return std::make_unique<TimeBatchWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kExternalTimeBatch:
+      return std::make_unique<ExternalTimeBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kBatch: return std::make_unique<ChunkBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kSort: return std::make_unique<SortWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kFrequent: return std::make_unique<FrequentWindow>(config, schema, scheduler);

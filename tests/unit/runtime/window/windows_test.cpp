@@ -178,3 +178,37 @@ TEST_CASE("sort(2): the last in order leaves after the arrival; ties drop the ne
 
 }  // namespace
 }  // namespace eddy::runtime
+
+namespace eddy::runtime {
+namespace {
+
+TEST_CASE("externalTimeBatch: batches on the attribute, empty periods skipped") {
+  Schema schema({{"t", Type::kLong}});
+  Scheduler clock;
+  Capture capture;
+  WindowConfig c;
+  c.kind = WindowConfig::Kind::kExternalTimeBatch;
+  c.time_ms = 10;
+  c.timestamp_attr = 0;
+  auto window = MakeWindow(c, &schema, &clock);
+  window->set_next(&capture);
+  auto send = [&](int64_t t) {
+    EventChunk chunk(&schema);
+    chunk.SetSlot(chunk.Append(t, EventKind::kCurrent), 0, Slot{.i64 = t}, false);
+    window->Process(chunk, std::span<const uint32_t>(IdentityRows(1), 1));
+  };
+  send(100);
+  send(105);
+  CHECK(capture.chunks.empty());
+  send(135);  // closes [100, 110); [110, 130) were empty
+  REQUIRE(capture.chunks.size() == 1);
+  CHECK(capture.chunks[0].size() == 3);  // reset + two currents
+  send(139);
+  send(140);  // closes [130, 140)
+  REQUIRE(capture.chunks.size() == 2);
+  CHECK(capture.chunks[1].front().kind == 'E');
+  CHECK(capture.chunks[1].front().ts == 140);
+}
+
+}  // namespace
+}  // namespace eddy::runtime
