@@ -13,6 +13,7 @@
 #include "planner/expr_compiler.h"
 #include "planner/planner.h"
 #include "planner/scope.h"
+#include "planner/window_catalog.h"
 #include "runtime/app_runtime.h"
 #include "runtime/operator/aggregators.h"
 #include "runtime/window/window.h"
@@ -71,6 +72,9 @@ class AppPlanner {
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
   PlannedInput CheckJoin(const ast::JoinInput& join);
   void CheckPattern(const ast::PatternNode& node);
+  // expression/expressionBatch windows; null when the form is not built yet.
+  runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+                                           const runtime::Schema* input);
   runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);
   void Append(PlannedInput& planned, runtime::Processor* processor);
   std::string NextQueryName(const ast::Query& query);
@@ -90,7 +94,6 @@ class AppPlanner {
 // The internal stream that the readers of named window `name` subscribe to.
 inline std::string WindowReadersName(const std::string& name) { return "(window " + name + ")"; }
 
-struct WindowSpec;
 // The runtime's description of a validated window; nullopt for windows Eddy does
 // not execute yet.
 std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std::string text);

@@ -328,6 +328,12 @@ class Compiler {
       RequireArity(call, 0, 1, "no arguments, or an event reference");
       if (call.args.empty()) return runtime::MakeEventTimestamp();
       const ast::Expr& arg = *call.args[0];
+      if (ctx_.scope != nullptr && arg.kind == ast::Expr::Kind::kAttribute && arg.attribute.qualifier.empty()) {
+        if (std::optional<ResolvedAttribute> r = ctx_.scope->ResolveEventTimestamp(arg.attribute.name)) {
+          return r->where == ResolvedAttribute::Where::kChunk ? runtime::MakeChunkAttribute(r->index, Type::kLong)
+                                                             : runtime::MakeExtraColumn(r->index, Type::kLong);
+        }
+      }
       const bool reference = arg.kind == ast::Expr::Kind::kAttribute &&
                              (arg.attribute.name.empty() || arg.attribute.qualifier.empty());
       if (reference && ctx_.scope != nullptr) {
@@ -371,6 +377,7 @@ class Compiler {
     // Aggregates do not nest: their arguments see no aggregates.
     ExprContext inner = ctx_;
     inner.aggregates = nullptr;
+    if (ctx_.aggregate_scope != nullptr) inner.scope = ctx_.aggregate_scope;
     Compiler arg_compiler(inner);
     std::vector<runtime::EvaluatorPtr> args;
     for (const ast::ExprPtr& arg : call.args) args.push_back(arg_compiler.Compile(*arg));

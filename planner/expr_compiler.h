@@ -41,6 +41,11 @@ class Scope {
   // ambiguous unqualified name.
   virtual ResolvedAttribute Resolve(const ast::AttributeRef& ref,
                                     const ast::SourceSpan& span) const = 0;
+  // The timestamp of event reference `name` (eventTimestamp(e1)), where the scope
+  // has such references.
+  virtual std::optional<ResolvedAttribute> ResolveEventTimestamp(std::string_view name) const {
+    return std::nullopt;
+  }
 };
 
 // Receives aggregate function calls met while compiling a selector expression
@@ -59,6 +64,8 @@ struct ExprContext {
   // Non-null where aggregate functions are allowed (select, having); elsewhere
   // an aggregate call is an error saying where aggregates may appear.
   const AggregateSink* aggregates = nullptr;
+  // Where aggregate arguments resolve, when not in `scope` (expression windows).
+  const Scope* aggregate_scope = nullptr;
 };
 
 runtime::EvaluatorPtr CompileExpr(const ast::Expr& expr, const ExprContext& ctx);

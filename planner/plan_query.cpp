@@ -12,7 +12,9 @@
 #include "runtime/operator/rate_limiter.h"
 #include "runtime/operator/selector.h"
 #include "runtime/operator/stream_functions.h"
+#include "runtime/window/expression_window.h"
 #include "runtime/window/window.h"
+#include "parser/parse.h"
 
 namespace eddy::planner {
 namespace {
@@ -92,6 +94,74 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.key_attrs = spec.key_attrs;
   config.key_attr = spec.key_attr;
   return config;
+}
+
+namespace {
+
+// Names in an expression window's condition: `first.x`, `last.x` (and plain `x`,
+// the newest event) over a frame [first attrs, last attrs, first ts, last ts].
+class ExpressionWindowScope final : public Scope {
+ public:
+  explicit ExpressionWindowScope(const runtime::Schema* input) : input_(input) {}
+  ResolvedAttribute Resolve(const ast::AttributeRef& ref, const ast::SourceSpan& span) const override {
+    if (ref.index || (!ref.qualifier.empty() && ref.qualifier != "first" && ref.qualifier != "last")) {
+      Fail(span, "'" + AttributeRefText(ref) + "': the condition can refer to first.<attribute> and last.<attribute>");
+    }
+    const int32_t slot = input_->Find(ref.name);
+    if (slot < 0) Fail(span, "no attribute '" + ref.name + "' in the window's events" + DidYouMean(ref.name, Names(*input_)));
+    const uint32_t offset = ref.qualifier == "first" ? 0 : input_->arity();
+    return {ResolvedAttribute::Where::kChunk, offset + static_cast<uint32_t>(slot),
+            input_->type(static_cast<uint32_t>(slot))};
+  }
+  std::optional<ResolvedAttribute> ResolveEventTimestamp(std::string_view name) const override {
+    if (name == "first") return ResolvedAttribute{ResolvedAttribute::Where::kChunk, 2 * input_->arity(), Type::kLong};
+    if (name == "last") return ResolvedAttribute{ResolvedAttribute::Where::kChunk, 2 * input_->arity() + 1, Type::kLong};
+    return std::nullopt;
+  }
+
+ private:
+  const runtime::Schema* input_;
+};
+
+}  // namespace
+
+runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+                                                     const runtime::Schema* input) {
+  // Conditions held in an attribute, and streamed current events, are not built yet.
+  if (spec.expression_attr >= 0 || spec.include_triggering_attr >= 0 || spec.stream_current_event) return nullptr;
+  std::vector<runtime::Attribute> frame_attrs;
+  for (const char* which : {"first.", "last."}) {
+    for (const runtime::Attribute& a : input->attributes()) frame_attrs.push_back({which + a.name, a.type});
+  }
+  frame_attrs.push_back({"first.timestamp", Type::kLong});
+  frame_attrs.push_back({"last.timestamp", Type::kLong});
+  runtime::ExpressionWindowSpec window;
+  window.batch = spec.kind == WindowKind::kExpressionBatch;
+  window.include_triggering_event = spec.include_triggering_event;
+  window.frame_schema = runtime_->OwnSchema(runtime::Schema(std::move(frame_attrs)));
+  ExpressionWindowScope frame_scope(input);
+  InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
+  AggregateSink collect = [&](AggregateCall agg) -> uint32_t {
+    std::vector<Type> types;
+    for (const runtime::EvaluatorPtr& arg : agg.args) types.push_back(arg->type());
+    runtime::AggregateSpec a;
+    a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
+    if (!a.column) Fail(call.args[0]->span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
+    a.args = std::move(agg.args);
+    window.aggregates.push_back(std::move(a));
+    return static_cast<uint32_t>(window.aggregates.size() - 1);
+  };
+  try {
+    ast::ExprPtr condition = parser::ParseExpression(spec.expression);
+    window.condition = CompileCondition(*condition, ExprContext{&frame_scope, &collect, &event_scope},
+                                        "the " + spec.name + " condition");
+  } catch (const CompileError& e) {
+    Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
+  }
+  runtime::WindowConfig config;
+  config.text = CallText(call);
+  return runtime_->Own(std::make_unique<runtime::ExpressionWindow>(config, input, &runtime_->scheduler(),
+                                                                   std::move(window)));
 }
 
 std::string AppPlanner::NextQueryName(const ast::Query& query) {
@@ -190,6 +260,15 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
       }
       case ast::StreamHandler::Kind::kWindow: {
         WindowSpec spec = ValidateWindow(handler.call, *planned.schema);
+        if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
+          if (runtime::Processor* window = PlanExpressionWindow(spec, handler.call, planned.schema)) {
+            Append(planned, window);
+          } else if (!deferred_) {
+            deferred_ = CompileError("window '" + spec.name + "' with that condition or flag is not supported yet",
+                                     ToLocation(handler.span));
+          }
+          break;
+        }
         std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(handler.call));
         if (!config) {
           if (!deferred_) {
