@@ -2,6 +2,7 @@
 // in plan_definitions.cpp, queries and partitions in plan_query.cpp.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -43,6 +44,15 @@ struct PlannedInput {
   runtime::StreamJunction* source = nullptr;
   // How events leave the window, if any (decides how min/max retract).
   runtime::ExpiryOrder expiry = runtime::ExpiryOrder::kOldestFirst;
+
+  // Patterns: names resolve in `scope` instead of `scope_inputs`, `select *` is
+  // `star`, and `finish` builds the operator once the selector is compiled
+  // (the rows it produces depend on what the selector reads). It subscribes
+  // through `subscriptions` (one entry per stream) instead of `source`.
+  std::unique_ptr<Scope> scope;
+  std::vector<std::pair<runtime::Attribute, ResolvedAttribute>> star;
+  std::function<void(PlannedInput&)> finish;
+  std::vector<std::pair<runtime::StreamJunction*, runtime::Processor*>> subscriptions;
 };
 
 class AppPlanner {
@@ -72,6 +82,8 @@ class AppPlanner {
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
   PlannedInput CheckJoin(const ast::JoinInput& join);
   void CheckPattern(const ast::PatternNode& node);
+  // plan_pattern.cpp
+  PlannedInput PlanPattern(const ast::PatternInput& pattern, const ast::Query& query, const std::string& name);
   // expression/expressionBatch windows; null when the form is not built yet.
   runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                            const runtime::Schema* input);

@@ -426,17 +426,14 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   std::visit(Overloaded{
                  [&](const ast::StreamInput& s) { in = PlanStreamInput(s); },
                  [&](const ast::JoinInput& j) { in = CheckJoin(j); },
-                 [&](const ast::PatternInput& p) {
-                   CheckPattern(*p.root);
-                   Fail(p.span, p.sequence ? "sequences are not supported yet"
-                                           : "patterns are not supported yet");
-                 },
+                 [&](const ast::PatternInput& p) { in = PlanPattern(p, query, name); },
              },
              query.input);
 
   // ---- select
   const ast::Selector& sel = query.selector;
-  InputScope scope(in.scope_inputs);
+  InputScope input_scope(in.scope_inputs);
+  const Scope& scope = in.scope ? *in.scope : input_scope;
   std::vector<runtime::AggregateSpec> aggregates;
   AggregateSink collect = [&](AggregateCall call) -> uint32_t {
     std::vector<Type> arg_types;
@@ -453,7 +450,13 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   runtime::SelectorSpec spec;
   std::vector<runtime::Attribute> out_attrs;
   std::string description;
-  if (sel.star) {
+  if (sel.star && in.scope) {
+    for (const auto& [a, r] : in.star) {
+      spec.columns.push_back(runtime::MakeChunkAttribute(r.index, r.type));
+      out_attrs.push_back(a);
+    }
+    description = "*";
+  } else if (sel.star) {
     for (const runtime::Attribute& a : in.schema->attributes()) {
       spec.columns.push_back(CompileAttribute(a.name, scope, sel.span));
       out_attrs.push_back(a);
@@ -598,6 +601,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
 
   const runtime::EventChunk* group_key_rows = nullptr;
   if (deferred_) throw *deferred_;
+  if (in.finish) in.finish(in);
   if (aggregates.empty() && group_keys.empty()) {
     Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
   } else {
@@ -627,7 +631,8 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     Append(in, runtime_->Own(std::make_unique<runtime::RateLimiter>(rate, &runtime_->scheduler())));
   }
   Append(in, sink);
-  in.source->Subscribe(in.head);
+  if (in.source != nullptr) in.source->Subscribe(in.head);
+  for (const auto& [stream, entry] : in.subscriptions) stream->Subscribe(entry);
   runtime_->AddQuery({name, in.description, in.chain});
 }
 

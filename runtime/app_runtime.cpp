@@ -33,6 +33,7 @@ void AppRuntime::AddTrigger(StreamJunction* stream, int64_t period_ms) {
 void AppRuntime::Start(int64_t now) {
   scheduler_.Reset(now);
   started_ = true;
+  for (auto& hook : start_hooks_) hook(now);
   for (auto& trigger : triggers_) trigger->Start(now);
 }
 

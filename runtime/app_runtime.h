@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,9 @@ class AppRuntime {
   }
   const Schema* OwnSchema(Schema schema);
   void AddTrigger(StreamJunction* stream, int64_t period_ms);
+  // Called with the start time when the app starts, before triggers fire
+  // (pattern automata arm their first states).
+  void AddStartHook(std::function<void(int64_t now)> hook) { start_hooks_.push_back(std::move(hook)); }
   void AddQuery(QueryDescription description) { queries_.push_back(std::move(description)); }
 
   // ---- running (engine)
@@ -77,6 +81,7 @@ class AppRuntime {
   std::map<std::string, StreamRole, std::less<>> roles_;
   std::vector<std::unique_ptr<Processor>> processors_;
   std::vector<std::unique_ptr<Trigger>> triggers_;
+  std::vector<std::function<void(int64_t)>> start_hooks_;
   std::vector<QueryDescription> queries_;
   Scheduler scheduler_;
   bool started_ = false;

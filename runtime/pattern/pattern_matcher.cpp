@@ -1,0 +1,105 @@
+#include "runtime/pattern/pattern_matcher.h"
+
+namespace eddy::runtime {
+
+class PatternMatcher::Entry final : public Processor {
+ public:
+  Entry(PatternMatcher* matcher, uint32_t stream) : matcher_(matcher), stream_(stream) {}
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override {
+    matcher_->OnStream(stream_, chunk, rows);
+  }
+  std::string Describe() const override { return "PatternEntry " + matcher_->spec_->stream_names[stream_]; }
+
+ private:
+  PatternMatcher* matcher_;
+  uint32_t stream_;
+};
+
+PatternMatcher::PatternMatcher(std::unique_ptr<PatternSpec> spec, Scheduler* scheduler, PatternState::LogSink log,
+                               std::string query_name)
+    : spec_(std::move(spec)), scheduler_(scheduler), query_name_(std::move(query_name)), scratch_(*spec_) {
+  state_ = std::make_unique<PatternState>(spec_.get(), scheduler_, &scratch_, this, std::move(log), query_name_);
+  for (uint32_t i = 0; i < spec_->stream_names.size(); ++i) entries_.push_back(std::make_unique<Entry>(this, i));
+  local_.resize(spec_->nodes.size());
+}
+
+PatternMatcher::~PatternMatcher() = default;
+
+Processor* PatternMatcher::entry(uint32_t stream) const { return entries_[stream].get(); }
+
+void PatternMatcher::Process(const EventChunk&, std::span<const uint32_t>) {}
+
+std::string PatternMatcher::Describe() const {
+  std::string out = std::string(spec_->sequence ? "Sequence" : "Pattern");
+  if (spec_->within_ms) out += " within " + std::to_string(*spec_->within_ms) + " ms";
+  out += " (at most " + std::to_string(spec_->max_partial_matches) + " partial matches)";
+  const std::string states = spec_->Describe();
+  size_t start = 0;
+  while (start < states.size()) {
+    const size_t end = states.find('\n', start);
+    out += "\n         " + states.substr(start, end - start);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+void PatternMatcher::OnStream(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows) {
+  Begin();
+  const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
+  // The states' own conditions, for the whole chunk at once.
+  local_ptrs_.assign(nodes.size(), nullptr);
+  const EvalFrame frame{&chunk, chunk.size(), {}, scheduler_->now()};
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const PatternNodeSpec& node = spec_->nodes[nodes[k]];
+    if (!node.local) continue;
+    const ColumnView v = node.local->Eval(frame);
+    std::vector<uint8_t>& out = local_[nodes[k]];
+    out.resize(chunk.size());
+    for (uint32_t i = 0; i < chunk.size(); ++i) out[i] = !v.null(i) && v.at(i).b;
+    local_ptrs_[k] = out.data();
+  }
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) != EventKind::kCurrent) continue;
+    state_->OnEvent(stream, chunk, row, local_ptrs_);
+  }
+  state_->EnforceCap();
+  End();
+}
+
+void PatternMatcher::Begin() {
+  if (depth_ == pending_.size()) {
+    pending_.push_back(std::make_unique<EventChunk>(spec_->output_schema));
+    single_.push_back(std::make_unique<EventChunk>(spec_->output_schema));
+  }
+  pending_[depth_++]->Clear();
+}
+
+void PatternMatcher::OnMatch(const PatternState& state, MatchStore::Pm pm) {
+  EventChunk& out = *pending_[depth_ - 1];
+  const uint32_t row = out.Append(state.timestamp(pm), EventKind::kCurrent);
+  Slot* slots = out.mutable_row(row);
+  uint8_t* nulls = out.mutable_nulls(row);
+  state.Gather(pm, spec_->output, slots, nulls);
+  // The row keeps its own references: matches change after being reported.
+  for (uint32_t attr : out.schema().ref_slots()) {
+    if (!nulls[attr]) RetainSlot(out.schema().type(attr), slots[attr]);
+  }
+}
+
+void PatternMatcher::End() {
+  const size_t depth = depth_ - 1;
+  EventChunk& pending = *pending_[depth];
+  EventChunk& single = *single_[depth];
+  // Each match is a chunk of its own for the selector, oldest first.
+  for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
+    single.Clear();
+    single.AppendCopy(pending, i);
+    const uint32_t row = 0;
+    next_->Process(single, std::span<const uint32_t>(&row, 1));
+  }
+  pending.Clear();
+  --depth_;
+}
+
+}  // namespace eddy::runtime
