@@ -3,12 +3,8 @@
 namespace eddy::runtime {
 
 EventStore::~EventStore() {
-  if (schema_->ref_slots().empty()) return;
-  for (Id id = 0; id < refs_.size(); ++id) {
-    if (refs_[id] == 0) continue;
-    for (uint32_t attr : schema_->ref_slots()) {
-      if (!null(id, attr)) ReleaseSlot(schema_->type(attr), slot(id, attr));
-    }
+  for (Id id = 0; id < capacity_; ++id) {
+    if (Row(id)[kRefs].raw != 0) ReleaseStrings(id);
   }
 }
 
@@ -18,34 +14,35 @@ EventStore::Id EventStore::Add(const EventChunk& chunk, uint32_t row) {
     id = free_.back();
     free_.pop_back();
   } else {
-    id = static_cast<Id>(refs_.size());
-    refs_.push_back(0);
-    timestamps_.push_back(0);
-    slots_.resize(slots_.size() + arity_);
-    nulls_.resize(nulls_.size() + arity_);
+    id = capacity_++;
+    rows_.resize(rows_.size() + stride_, Slot{.raw = 0});
   }
   ++live_;
-  refs_[id] = 1;
-  timestamps_[id] = chunk.timestamp(row);
-  Slot* to = slots_.data() + size_t{id} * arity_;
-  uint8_t* to_nulls = nulls_.data() + size_t{id} * arity_;
+  Slot* to = Row(id);
+  to[kTimestamp].i64 = chunk.timestamp(row);
+  to[kRefs].raw = 1;
+  uint8_t* to_nulls = MutableNulls(id);
   const Slot* from = chunk.row(row);
   const uint8_t* from_nulls = chunk.nulls(row);
   for (uint32_t i = 0; i < arity_; ++i) {
-    to[i] = from[i];
+    to[kSlots + i] = from[i];
     to_nulls[i] = from_nulls[i];
   }
   for (uint32_t attr : schema_->ref_slots()) {
-    if (!to_nulls[attr]) RetainSlot(schema_->type(attr), to[attr]);
+    if (!to_nulls[attr]) RetainSlot(schema_->type(attr), to[kSlots + attr]);
   }
   return id;
 }
 
-void EventStore::Release(Id id) {
-  if (--refs_[id] != 0) return;
+void EventStore::ReleaseStrings(Id id) {
   for (uint32_t attr : schema_->ref_slots()) {
     if (!null(id, attr)) ReleaseSlot(schema_->type(attr), slot(id, attr));
   }
+}
+
+void EventStore::Release(Id id) {
+  if (--Row(id)[kRefs].raw != 0) return;
+  ReleaseStrings(id);
   free_.push_back(id);
   --live_;
 }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -53,29 +54,40 @@ class MatchStore {
   // A copy of `src` keeping the bindings of positions < clear_from other than
   // `also_clear` (-1: none), held once.
   Pm Clone(Pm src, uint32_t clear_from, int32_t also_clear);
-  void Hold(Pm pm) { ++holds_[pm]; }
+  void Hold(Pm pm) { ++Rec(pm)[kHolds]; }
   // Drops a hold; frees the match if nothing holds it and it is in no list.
   void Unhold(Pm pm);
 
-  int64_t ts(Pm pm) const { return ts_[pm]; }
-  void set_ts(Pm pm, int64_t ts) { ts_[pm] = ts; }
-  uint32_t generation(Pm pm) const { return generation_[pm]; }
-  bool alive(Pm pm, uint32_t generation) const { return pm < generation_.size() && generation_[pm] == generation && alive_[pm]; }
+  int64_t ts(Pm pm) const {
+    int64_t ts;
+    std::memcpy(&ts, Rec(pm) + kTs, sizeof ts);
+    return ts;
+  }
+  void set_ts(Pm pm, int64_t ts) { std::memcpy(Rec(pm) + kTs, &ts, sizeof ts); }
+  uint32_t generation(Pm pm) const { return Rec(pm)[kGeneration]; }
+  bool alive(Pm pm, uint32_t generation) const {
+    return pm < capacity_ && Rec(pm)[kGeneration] == generation && Rec(pm)[kAlive] != 0;
+  }
 
   // The binding of a plain position: an event id, kMarker, or kNone.
-  uint32_t binding(Pm pm, uint32_t position) const { return bindings_[Cell(pm, position)]; }
-  bool bound(Pm pm, uint32_t position) const { return bindings_[Cell(pm, position)] != kNone; }
+  uint32_t binding(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + position]; }
+  bool bound(Pm pm, uint32_t position) const { return binding(pm, position) != kNone; }
   // Takes over one reference to event `event` of the position's store.
   void Bind(Pm pm, uint32_t position, EventStore::Id event);
   void BindMarker(Pm pm, uint32_t position);
   // Counting positions: appends (taking over one reference), the number held, and
   // event `i` counted from the oldest (i < count) or `k` back from the newest.
   void Append(Pm pm, uint32_t position, EventStore::Id event);
-  uint32_t count(Pm pm, uint32_t position) const { return counts_[Cell(pm, position)]; }
+  uint32_t count(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + positions_ + position]; }
   EventStore::Id EventFromOldest(Pm pm, uint32_t position, uint32_t i) const;
   EventStore::Id EventFromNewest(Pm pm, uint32_t position, uint32_t k) const;
   // Whether any position is bound (the match has started).
   bool started(Pm pm) const;
+  // Whether removing `entry` frees its match (no other entry, no hold).
+  bool last_reference(Entry entry) const {
+    const uint32_t* r = Rec(entries_[entry].pm);
+    return r[kEntryCount] == 1 && r[kHolds] == 0;
+  }
 
   // ---- lists
   Entry Push(List list, Pm pm);
@@ -89,12 +101,20 @@ class MatchStore {
   bool empty(List list) const { return lists_[list].size == 0; }
   // The entry of `pm` in `list`, or kNone.
   Entry Find(List list, Pm pm) const;
-  // Moves every entry of `from` to the back of `to`, ordered by timestamp (stable;
-  // -1 last). REQUIRES: `to` is not indexed (use Take + PushKeyed for that).
-  void MoveAll(List from, List to);
-  // The entries of `from` in that order, removed from it; the matches stay held
-  // (Unhold each after re-inserting it).
-  void Take(List from, std::vector<Pm>& out);
+  // Moves every entry of `from` (not indexed) to the back of `to`, ordered by
+  // timestamp (stable; -1 last). If `to` is indexed, key_of(pm, key) gives each
+  // match's key (false: none).
+  template <typename KeyOf>
+  void MoveAll(List from, List to, KeyOf key_of) {
+    SortedEntries(from);
+    const bool indexed = lists_[to].index >= 0;
+    for (Entry e : sort_scratch_) {
+      Unlink(e);
+      LinkBack(to, e);
+      Key key;
+      if (indexed && key_of(entries_[e].pm, key)) LinkKey(e, key);
+    }
+  }
 
   // ---- indexes
   // Makes `list` keyed; keys are of `type`. REQUIRES: the list is empty.
@@ -102,7 +122,11 @@ class MatchStore {
   // Pushes with a key (null: in the list, but in no bucket: never found by key).
   Entry PushKeyed(List list, Pm pm, const Key* key);
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
-  Entry FindKey(List list, const Key& key) const;
+  Entry FindKey(List list, const Key& key) const {
+    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+    const uint32_t b = FindBucket(index, key, Hash(key));
+    return b == kNone ? kNone : index.buckets[b].head;
+  }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
 
   // ---- the cap
@@ -129,13 +153,15 @@ class MatchStore {
     uint64_t hash = 0;
     Key key;
     Entry head = kNone, tail = kNone;
+    bool used = false;
   };
   struct Index {
     Type type = Type::kLong;
-    std::vector<uint32_t> table;  // open addressing, linear probing: bucket ids or kNone
+    std::vector<uint64_t> table;  // open addressing, linear probing: SlotOf(...) or kEmptySlot
     std::vector<Bucket> buckets;
     std::vector<uint32_t> free_buckets;
-    uint32_t used = 0;
+    uint32_t used = 0;           // buckets in the table
+    uint32_t empty_buckets = 0;  // of which without entries
   };
   struct ChainNode {
     EventStore::Id event;
@@ -143,35 +169,95 @@ class MatchStore {
     uint32_t refs;
   };
 
-  size_t Cell(Pm pm, uint32_t position) const { return size_t{pm} * positions_ + position; }
+  // A match's record: header words, then its bindings, then its counts; one
+  // record is a few cache-line-adjacent words, whatever the number of matches.
+  enum : uint32_t { kTs = 0, kHolds = 2, kEntryCount, kEntryHead, kGeneration, kAlive, kHeader = 8 };
+  uint32_t* Rec(Pm pm) { return records_.data() + size_t{pm} * stride_; }
+  const uint32_t* Rec(Pm pm) const { return records_.data() + size_t{pm} * stride_; }
+  uint32_t& BindingRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + position]; }
+  uint32_t& CountRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + positions_ + position]; }
   void Free(Pm pm);
   void ReleaseBinding(Pm pm, uint32_t position);
   void ReleaseChain(uint32_t node, uint32_t position);
   Entry NewEntry(List list, Pm pm);
   void LinkBack(List list, Entry e);
+  void LinkKey(Entry e, const Key& key);
   void Unlink(Entry e);
-  static uint64_t Hash(const Key& key);
-  static bool Equal(const Key& a, const Key& b);
-  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const;
-  void EraseBucket(Index& index, uint32_t bucket);
+  // The entries of `list` in timestamp order, into sort_scratch_.
+  void SortedEntries(List list);
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  }
+  // A fast hash of short keys (symbols, ids): whole words, the tail as two
+  // overlapping loads, then an avalanche.
+  static uint64_t HashBytes(const char* p, size_t n) {
+    auto load = [](const char* at, size_t bytes) {
+      uint64_t w = 0;
+      std::memcpy(&w, at, bytes);
+      return w;
+    };
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n > 8; p += 8, n -= 8) h = (h ^ load(p, 8)) * 0xff51afd7ed558ccdULL;
+    uint64_t tail = 0;
+    if (n >= 4) {
+      tail = load(p, 4) | (load(p + n - 4, 4) << 32);
+    } else if (n > 0) {
+      tail = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+             (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+    }
+    return Mix(h ^ tail);
+  }
+  static uint64_t Hash(const Key& key) {
+    switch (key.type) {
+      case Type::kString: return HashBytes(key.value.str->data, key.value.str->size);
+      case Type::kInt: return Mix(static_cast<uint64_t>(static_cast<int64_t>(key.value.i32)));
+      case Type::kBool: return Mix(key.value.b ? 1 : 0);
+      default: return Mix(static_cast<uint64_t>(key.value.i64));
+    }
+  }
+  static bool EqualStrings(const StrRep* a, const StrRep* b);
+  static bool Equal(const Key& a, const Key& b) {
+    switch (a.type) {
+      case Type::kString: return EqualStrings(a.value.str, b.value.str);
+      case Type::kInt: return a.value.i32 == b.value.i32;
+      case Type::kBool: return a.value.b == b.value.b;
+      default: return a.value.i64 == b.value.i64;
+    }
+  }
+  // Table slots hold a bucket id and the upper half of its key's hash, so a
+  // probe touches a bucket only when the hashes agree.
+  static constexpr uint64_t kEmptySlot = ~uint64_t{0};
+  static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & 0xffffffff00000000ULL) | bucket; }
+  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const {
+    const size_t mask = index.table.size() - 1;
+    const uint64_t tag = hash & 0xffffffff00000000ULL;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = index.table[i];
+      if (slot == kEmptySlot) return kNone;
+      const uint32_t b = static_cast<uint32_t>(slot);
+      if ((slot & 0xffffffff00000000ULL) == tag && Equal(index.buckets[b].key, key)) return b;
+    }
+  }
+  void PurgeEmpty(Index& index);
   void GrowTable(Index& index);
 
   uint32_t positions_;
   std::vector<EventStore*> stores_;
   std::vector<uint8_t> counted_;
 
-  std::vector<int64_t> ts_;
-  std::vector<uint32_t> bindings_;
-  std::vector<uint32_t> counts_;
-  std::vector<uint32_t> holds_;
-  std::vector<uint32_t> entry_count_;
-  std::vector<Entry> entry_head_;
-  std::vector<uint32_t> generation_;
-  std::vector<uint8_t> alive_;
-  std::vector<Pm> live_prev_, live_next_;
-  Pm live_head_ = kNone, live_tail_ = kNone;
+  uint32_t stride_;
+  std::vector<uint32_t> records_;
+  uint32_t capacity_ = 0;  // records allocated
   std::vector<Pm> free_pms_;
   size_t live_ = 0;
+  // Matches in creation order (with their generation), for the cap; dead ones
+  // are skipped lazily and compacted away.
+  std::vector<std::pair<Pm, uint32_t>> created_;
+  size_t created_head_ = 0;
 
   std::vector<EntryRec> entries_;
   std::vector<Entry> free_entries_;

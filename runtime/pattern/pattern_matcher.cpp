@@ -92,11 +92,15 @@ void PatternMatcher::End() {
   EventChunk& pending = *pending_[depth];
   EventChunk& single = *single_[depth];
   // Each match is a chunk of its own for the selector, oldest first.
-  for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
-    single.Clear();
-    single.AppendCopy(pending, i);
-    const uint32_t row = 0;
-    next_->Process(single, std::span<const uint32_t>(&row, 1));
+  const uint32_t first = 0;
+  if (pending.size() == 1 && next_ != nullptr) {
+    next_->Process(pending, std::span<const uint32_t>(&first, 1));
+  } else {
+    for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
+      single.Clear();
+      single.AppendCopy(pending, i);
+      next_->Process(single, std::span<const uint32_t>(&first, 1));
+    }
   }
   pending.Clear();
   --depth_;

@@ -249,17 +249,7 @@ void PatternState::Promote(uint32_t n) {
 
 void PatternState::PromoteList(uint32_t n) {
   if (matches_.empty(fresh(n))) return;
-  if (!node(n).index || spec_->sequence) {
-    matches_.MoveAll(fresh(n), pending(n));
-    return;
-  }
-  std::vector<Pm>& taken = scratch_->taken;
-  matches_.Take(fresh(n), taken);
-  for (Pm pm : taken) {
-    MatchStore::Key key;
-    matches_.PushKeyed(pending(n), pm, KeyOf(n, pm, key) ? &key : nullptr);
-    matches_.Unhold(pm);
-  }
+  matches_.MoveAll(fresh(n), pending(n), [&](Pm pm, MatchStore::Key& key) { return KeyOf(n, pm, key); });
 }
 
 // Sequences, before each event: what the previous event did not advance is dropped.
@@ -365,9 +355,22 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   if (spec_->sequence) {
     ResetAndUpdate();
   } else {
-    for (uint32_t n : nodes) Promote(n);
+    for (uint32_t n : nodes) {
+      const int32_t partner = node(n).partner;
+      if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
+          (partner >= 0 && !matches_.empty(fresh(static_cast<uint32_t>(partner))))) {
+        Promote(n);
+      }
+    }
   }
-  for (size_t k = 0; k < nodes.size(); ++k) ProcessEvent(nodes[k], local[k] == nullptr || local[k][row] != 0);
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const bool local_ok = local[k] == nullptr || local[k][row] != 0;
+    // A pattern state whose own condition fails has nothing to do: waiting
+    // matches keep waiting. Sequences still drop what the event does not advance.
+    if (!local_ok && !spec_->sequence) continue;
+    const MatchStore::Entry first = FirstCandidate(nodes[k]);
+    if (first != MatchStore::kNone) ProcessEvent(nodes[k], local_ok, first);
+  }
   if (current_ids_[stream] != MatchStore::kNone) {
     stores_[stream]->Release(current_ids_[stream]);
     current_ids_[stream] = MatchStore::kNone;
@@ -376,20 +379,28 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   chunk_ = nullptr;
 }
 
-void PatternState::CollectCandidates(uint32_t n) {
+// The first match waiting at state n that this event may concern: the first of
+// its key for an indexed state, or kNone. Most events stop here.
+MatchStore::Entry PatternState::FirstCandidate(uint32_t n) const {
+  const PatternNodeSpec& s = node(n);
+  if (matches_.empty(pending(n))) return MatchStore::kNone;
+  if ((s.kind == PatternNodeKind::kAbsent || s.kind == PatternNodeKind::kLogicalAbsent) && !active_[n]) {
+    return MatchStore::kNone;
+  }
+  if (!s.index || spec_->sequence) return matches_.head(pending(n));
+  const uint32_t attr = s.index->event_attribute;
+  if (chunk_->nulls(row_)[attr]) return MatchStore::kNone;
+  return matches_.FindKey(pending(n), MatchStore::Key{s.index->key.type, chunk_->row(row_)[attr]});
+}
+
+void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
   std::vector<MatchStore::Entry>& out = scratch_->candidates;
   out.clear();
-  const PatternNodeSpec& s = node(n);
-  if (s.index && !spec_->sequence) {
-    const uint32_t attr = s.index->event_attribute;
-    if (chunk_->nulls(row_)[attr]) return;
-    const MatchStore::Key key{chunk_->schema().type(attr), chunk_->row(row_)[attr]};
-    for (MatchStore::Entry e = matches_.FindKey(pending(n), key); e != MatchStore::kNone; e = matches_.NextWithKey(e)) {
-      out.push_back(e);
-    }
-    return;
+  if (node(n).index && !spec_->sequence) {
+    for (MatchStore::Entry e = first; e != MatchStore::kNone; e = matches_.NextWithKey(e)) out.push_back(e);
+  } else {
+    for (MatchStore::Entry e = first; e != MatchStore::kNone; e = matches_.next(e)) out.push_back(e);
   }
-  for (MatchStore::Entry e = matches_.head(pending(n)); e != MatchStore::kNone; e = matches_.next(e)) out.push_back(e);
 }
 
 // pass[i]: whether candidate i satisfies state n's condition with this event.
@@ -400,7 +411,7 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const PatternNodeSpec& s = node(n);
   if (!local_ok || !s.correlated || candidates.empty()) return;
   EventChunk& frame = *scratch_->frames[n];
-  frame.Clear();
+  frame.Clear();  // borrowed values: nothing to release
   for (MatchStore::Entry e : candidates) {
     const uint32_t r = frame.Append(event_ts_, EventKind::kCurrent);
     Gather(matches_.pm(e), s.frame, frame.mutable_row(r), frame.mutable_nulls(r));
@@ -417,15 +428,10 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
 }
 
-void PatternState::ProcessEvent(uint32_t n, bool local_ok) {
+void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first) {
   const PatternNodeSpec& s = node(n);
   const bool sequence = spec_->sequence;
-  // A pattern state whose own condition fails has nothing to do: waiting matches
-  // keep waiting. Sequences still drop what the event does not advance.
-  if (!local_ok && !sequence) return;
-  if ((s.kind == PatternNodeKind::kAbsent || s.kind == PatternNodeKind::kLogicalAbsent) && !active_[n]) return;
-  CollectCandidates(n);
-  if (scratch_->candidates.empty()) return;
+  CollectCandidates(n, first);
   EvaluateCandidates(n, local_ok);
   // Processing a candidate never touches another candidate of this list, nor
   // the scratch lists.
@@ -438,9 +444,16 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok) {
     switch (s.kind) {
       case PatternNodeKind::kStream:
         if (pass[i]) {
-          BindEvent(n, pm);
           matches_.set_ts(pm, event_ts_);
-          Post(n, pm);
+          if (s.last && s.next < 0 && s.every < 0 && s.callback < 0 && matches_.last_reference(e)) {
+            // The match completes and goes: read the event in place, do not store it.
+            unstored_position_ = static_cast<int32_t>(n);
+            Emit(pm);
+            unstored_position_ = -1;
+          } else {
+            BindEvent(n, pm);
+            Post(n, pm);
+          }
           matches_.Remove(e);
         } else if (sequence) {
           matches_.Remove(e);
@@ -686,6 +699,16 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
   for (size_t i = 0; i < refs.size(); ++i) {
     const PatternRef& ref = refs[i];
     const uint32_t p = ref.position;
+    if (static_cast<int32_t>(p) == unstored_position_) {
+      // The event being processed, completing a match without being stored.
+      const bool attr_null = ref.what == PatternRef::What::kAttribute && chunk_->nulls(row_)[ref.attribute];
+      nulls[i] = attr_null;
+      slots[i].raw = 0;
+      if (ref.what == PatternRef::What::kBound) slots[i].b = true;
+      else if (ref.what == PatternRef::What::kTimestamp) slots[i].i64 = event_ts_;
+      else if (!attr_null) slots[i] = chunk_->row(row_)[ref.attribute];
+      continue;
+    }
     uint32_t event = MatchStore::kNone;
     if (spec_->IsCount(p)) {
       if (ref.pick == PatternRef::Pick::kIndex) {
@@ -743,12 +766,12 @@ void PatternState::ExpireUpTo(int64_t t) {
   std::vector<Pm>& lost = lost_;
   lost.clear();
   std::vector<Pm>& last_lost = last_lost_;
-  last_lost.assign(spec_->nodes.size(), MatchStore::kNone);
   while (!expiry_.empty() && expiry_.front().deadline <= t) {
     const Expiry x = expiry_.front();
     std::pop_heap(expiry_.begin(), expiry_.end(), std::greater<>());
     expiry_.pop_back();
-    if (!matches_.alive(x.pm, x.generation)) continue;
+    if (!matches_.alive(x.pm, x.generation)) continue;  // completed or dropped meanwhile
+    if (lost.empty()) last_lost.assign(spec_->nodes.size(), MatchStore::kNone);
     matches_.Hold(x.pm);
     lost.push_back(x.pm);
     for (uint32_t n = 0; n < spec_->nodes.size(); ++n) {
@@ -760,6 +783,7 @@ void PatternState::ExpireUpTo(int64_t t) {
       }
     }
   }
+  if (lost.empty()) return;
   for (uint32_t n = 0; n < spec_->nodes.size(); ++n) {
     const int32_t group = node(n).within_every;
     if (last_lost[n] == MatchStore::kNone || group < 0) continue;

@@ -45,7 +45,6 @@ struct PatternScratch {
   std::vector<MatchStore::Entry> candidates;
   std::vector<uint8_t> pass;
   std::vector<ColumnView> extra;
-  std::vector<MatchStore::Pm> taken;
   Slot event_ts{};
 };
 
@@ -113,8 +112,9 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
-  void ProcessEvent(uint32_t n, bool local_ok);
-  void CollectCandidates(uint32_t n);
+  MatchStore::Entry FirstCandidate(uint32_t n) const;
+  void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
+  void CollectCandidates(uint32_t n, MatchStore::Entry first);
   void EvaluateCandidates(uint32_t n, bool local_ok);
   void OnNodeTimer(uint32_t n, int64_t now);
   void AbsentTimer(uint32_t n, int64_t now);
@@ -163,6 +163,7 @@ class PatternState {
   uint32_t stream_ = 0;
   int64_t event_ts_ = 0;
   std::vector<EventStore::Id> current_ids_;  // per stream: the stored copy, or kNone
+  int32_t unstored_position_ = -1;  // a position Gather reads from the event itself
 
   std::vector<Pm> due_;        // timers: matches whose deadline passed
   std::vector<Pm> lost_;       // expiry: matches dropped, and per node the last one
