@@ -497,8 +497,8 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         bool changed = false;
         if (count >= s.min_count) {
           if (sequence) {
+            // Hand over at every step; keep collecting until the maximum.
             if (s.next >= 0) AddState(static_cast<uint32_t>(s.next), pm);
-            if (s.last) Emit(pm);
             if (count != s.max_count) AddState(n, pm);
           } else if (count == s.min_count) {
             MinCountReached(n, pm, &changed);
