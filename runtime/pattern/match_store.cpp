@@ -8,6 +8,18 @@ namespace {
 // Timestamp order of partial matches: ascending, -1 (nothing matched yet) last.
 bool EarlierTs(int64_t a, int64_t b) { return a != -1 && (b == -1 || a < b); }
 
+// A free id of `items` (reused first), growing it when none is free.
+template <typename T>
+uint32_t Allocate(std::vector<T>& items, std::vector<uint32_t>& free) {
+  if (free.empty()) {
+    items.emplace_back();
+    return static_cast<uint32_t>(items.size() - 1);
+  }
+  const uint32_t id = free.back();
+  free.pop_back();
+  return id;
+}
+
 }  // namespace
 
 MatchStore::MatchStore(std::vector<EventStore*> stores, std::vector<uint8_t> counted, uint32_t lists)
@@ -123,14 +135,7 @@ void MatchStore::BindMarker(Pm pm, uint32_t position) {
 }
 
 void MatchStore::Append(Pm pm, uint32_t position, EventStore::Id event) {
-  uint32_t node;
-  if (!free_chain_.empty()) {
-    node = free_chain_.back();
-    free_chain_.pop_back();
-  } else {
-    node = static_cast<uint32_t>(chain_.size());
-    chain_.push_back({});
-  }
+  const uint32_t node = Allocate(chain_, free_chain_);
   uint32_t& head = BindingRef(pm, position);
   // The match's reference to the old head becomes the new node's link to it.
   chain_[node] = ChainNode{event, head, 1};
@@ -161,14 +166,7 @@ bool MatchStore::started(Pm pm) const {
 // ------------------------------------------------------------------ lists
 
 MatchStore::Entry MatchStore::NewEntry(List list, Pm pm) {
-  Entry e;
-  if (!free_entries_.empty()) {
-    e = free_entries_.back();
-    free_entries_.pop_back();
-  } else {
-    e = static_cast<Entry>(entries_.size());
-    entries_.push_back({});
-  }
+  const Entry e = Allocate(entries_, free_entries_);
   EntryRec& r = entries_[e];
   r.pm = pm;
   r.list = list;
@@ -315,13 +313,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
   uint32_t b = FindBucket(index, *key, hash);
   if (b == kNone) {
     if ((index.used + 1) * 2 > index.table.size()) GrowTable(index);
-    if (!index.free_buckets.empty()) {
-      b = index.free_buckets.back();
-      index.free_buckets.pop_back();
-    } else {
-      b = static_cast<uint32_t>(index.buckets.size());
-      index.buckets.push_back({});
-    }
+    b = Allocate(index.buckets, index.free_buckets);
     Bucket& bucket = index.buckets[b];
     bucket.hash = hash;
     bucket.key = *key;

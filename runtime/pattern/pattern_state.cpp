@@ -564,11 +564,9 @@ void PatternState::OnNodeTimer(uint32_t n, int64_t now) {
   sink_->End();
 }
 
-void PatternState::AbsentTimer(uint32_t n, int64_t now) {
-  const PatternNodeSpec& s = node(n);
-  if (!active_[n]) return;
-  bool initialize = s.is_start && matches_.empty(fresh(n)) && matches_.empty(pending(n));
-  if (initialize && spec_->sequence && s.every < 0 && last_scheduled_[n] > 0) initialize = false;
+// An absence's timer: a start with nothing waiting begins a new match; in a
+// sequence, what the last event added replaces what waited.
+void PatternState::RefreshOnTimer(uint32_t n, bool initialize) {
   if (initialize) {
     const Pm pm = matches_.New();
     AddState(n, pm);
@@ -576,6 +574,14 @@ void PatternState::AbsentTimer(uint32_t n, int64_t now) {
   } else if (spec_->sequence && !matches_.empty(fresh(n))) {
     Reset(n);
   }
+}
+
+void PatternState::AbsentTimer(uint32_t n, int64_t now) {
+  const PatternNodeSpec& s = node(n);
+  if (!active_[n]) return;
+  bool initialize = s.is_start && matches_.empty(fresh(n)) && matches_.empty(pending(n));
+  if (initialize && spec_->sequence && s.every < 0 && last_scheduled_[n] > 0) initialize = false;
+  RefreshOnTimer(n, initialize);
   PromoteList(n);
   std::vector<Pm>& due = due_;
   due.clear();
@@ -608,13 +614,7 @@ void PatternState::LogicalAbsentTimer(uint32_t n, int64_t now) {
   const uint32_t partner = static_cast<uint32_t>(s.partner);
   bool nothing_sent = true;
   if (now >= last_arrival_[n] + s.wait_ms) {
-    if (s.is_start && spec_->sequence && matches_.empty(fresh(n)) && matches_.empty(pending(n))) {
-      const Pm pm = matches_.New();
-      AddState(n, pm);
-      matches_.Unhold(pm);
-    } else if (spec_->sequence && !matches_.empty(fresh(n))) {
-      Reset(n);
-    }
+    RefreshOnTimer(n, s.is_start && spec_->sequence && matches_.empty(fresh(n)) && matches_.empty(pending(n)));
     Promote(n);
     std::vector<Pm>& due = due_;
     due.clear();

@@ -117,6 +117,7 @@ class PatternState {
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   void EvaluateCandidates(uint32_t n, bool local_ok);
   void OnNodeTimer(uint32_t n, int64_t now);
+  void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
   void LogicalAbsentTimer(uint32_t n, int64_t now);
   void Emit(Pm pm) { sink_->OnMatch(*this, pm); }

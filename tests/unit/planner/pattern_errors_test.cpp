@@ -1,10 +1,8 @@
 // Malformed patterns are rejected with a message that says what is wrong, at
 // the LINE:COL of the offending text.
-#include <doctest/doctest.h>
-
 #include <string>
 
-#include "eddy/engine.h"
+#include "tests/unit/planner/rejection.h"
 
 namespace eddy {
 namespace {
@@ -13,28 +11,8 @@ constexpr const char* kStreams =
     "define stream A (sym string, x int);\n"
     "define stream B (sym string, x int);\n";
 
-struct Rejection {
-  std::string message;
-  SourceLocation location;
-};
-
 // The query goes on line 3.
-Rejection Reject(const std::string& query) {
-  const std::string app = std::string(kStreams) + query;
-  try {
-    App::Compile(app);
-  } catch (const CompileError& e) {
-    return {e.message(), e.location()};
-  }
-  FAIL("app compiled but should not have: " << app);
-  return {};
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return true;
-  MESSAGE("message: " << text);
-  return false;
-}
+Rejection Reject(const std::string& query) { return RejectApp(std::string(kStreams) + query); }
 
 TEST_CASE("a reference to an undefined state") {
   const Rejection r = Reject("from e1=A -> e2=B[x > e3.x] select e1.x insert into O;");
