@@ -755,6 +755,13 @@ void PatternState::TrackExpiry(Pm pm) {
     earliest = std::min(earliest, store.timestamp(first));
   }
   if (earliest == INT64_MAX) return;
+  // Matches that completed leave their deadline behind; once those dominate
+  // (a long `within`), they are swept out so the heap stays proportional to
+  // the live matches.
+  if (expiry_.size() > 2 * matches_.live() + 1024) {
+    std::erase_if(expiry_, [&](const Expiry& x) { return !matches_.alive(x.pm, x.generation); });
+    std::make_heap(expiry_.begin(), expiry_.end(), std::greater<>());
+  }
   expiry_.push_back(Expiry{earliest + *spec_->within_ms + 1, pm, matches_.generation(pm)});
   std::push_heap(expiry_.begin(), expiry_.end(), std::greater<>());
 }

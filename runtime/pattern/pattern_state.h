@@ -83,6 +83,7 @@ class PatternState {
   int64_t timestamp(Pm pm) const { return matches_.ts(pm); }
 
   size_t live() const { return matches_.live(); }
+  size_t pending_deadlines() const { return expiry_.size(); }
   uint64_t dropped() const { return dropped_; }
 
  private:

@@ -124,6 +124,19 @@ TEST_CASE("within: an event exactly T after the first still matches") {
   CHECK(h.matches.size() == 2);
 }
 
+TEST_CASE("within: completed matches do not pile up deadlines") {
+  Harness h;
+  EveryAThenB(h, 1'000'000'000);
+  h.Start(0);
+  for (int64_t i = 0; i < 20000; ++i) {
+    h.Send(0, 2 * i, i);
+    h.Send(1, 2 * i + 1, i);
+  }
+  CHECK(h.matches.size() == 20000);
+  CHECK(h.state->live() == 1);
+  CHECK(h.state->pending_deadlines() < 2000);
+}
+
 TEST_CASE("the cap drops the oldest partial matches, counts them and logs once") {
   Harness h;
   EveryAThenB(h, 0);
