@@ -20,7 +20,6 @@ PatternMatcher::PatternMatcher(std::unique_ptr<PatternSpec> spec, Scheduler* sch
     : spec_(std::move(spec)), scheduler_(scheduler), query_name_(std::move(query_name)), scratch_(*spec_) {
   state_ = std::make_unique<PatternState>(spec_.get(), scheduler_, &scratch_, this, std::move(log), query_name_);
   for (uint32_t i = 0; i < spec_->stream_names.size(); ++i) entries_.push_back(std::make_unique<Entry>(this, i));
-  local_.resize(spec_->nodes.size());
 }
 
 PatternMatcher::~PatternMatcher() = default;
@@ -48,20 +47,17 @@ void PatternMatcher::OnStream(uint32_t stream, const EventChunk& chunk, std::spa
   Begin();
   const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
   // The states' own conditions, for the whole chunk at once.
-  local_ptrs_.assign(nodes.size(), nullptr);
+  // (Each view stays valid while the rows are processed: nothing else evaluates
+  // these conditions until then.)
+  local_.assign(nodes.size(), ColumnView{});
   const EvalFrame frame{&chunk, chunk.size(), {}, scheduler_->now()};
   for (size_t k = 0; k < nodes.size(); ++k) {
     const PatternNodeSpec& node = spec_->nodes[nodes[k]];
-    if (!node.local) continue;
-    const ColumnView v = node.local->Eval(frame);
-    std::vector<uint8_t>& out = local_[nodes[k]];
-    out.resize(chunk.size());
-    for (uint32_t i = 0; i < chunk.size(); ++i) out[i] = !v.null(i) && v.at(i).b;
-    local_ptrs_[k] = out.data();
+    if (node.local) local_[k] = node.local->Eval(frame);
   }
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    state_->OnEvent(stream, chunk, row, local_ptrs_);
+    state_->OnEvent(stream, chunk, row, local_);
   }
   state_->EnforceCap();
   End();

@@ -58,9 +58,8 @@ class PatternMatcher final : public Processor, public PatternState::Sink {
   PatternScratch scratch_;
   std::unique_ptr<PatternState> state_;
   std::vector<std::unique_ptr<Entry>> entries_;
-  // Local condition results per node for the chunk being processed.
-  std::vector<std::vector<uint8_t>> local_;
-  std::vector<const uint8_t*> local_ptrs_;
+  // The local conditions of the chunk being processed, per node of its stream.
+  std::vector<ColumnView> local_;
   // Matches waiting to be emitted, and the one-row chunk each goes out in; one of
   // each per nesting depth (emitting may re-enter the matcher through a cycle).
   std::vector<std::unique_ptr<EventChunk>> pending_;

@@ -345,7 +345,7 @@ bool PatternState::PartnerCanProceed(uint32_t absent, Pm pm) {
 // ------------------------------------------------------------------ events
 
 void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row,
-                           std::span<const uint8_t* const> local) {
+                           std::span<const ColumnView> local) {
   chunk_ = &chunk;
   row_ = row;
   stream_ = stream;
@@ -364,7 +364,7 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
     }
   }
   for (size_t k = 0; k < nodes.size(); ++k) {
-    const bool local_ok = local[k] == nullptr || local[k][row] != 0;
+    const bool local_ok = local[k].data == nullptr || (!local[k].null(row) && local[k].at(row).b);
     // A pattern state whose own condition fails has nothing to do: waiting
     // matches keep waiting. Sequences still drop what the event does not advance.
     if (!local_ok && !spec_->sequence) continue;

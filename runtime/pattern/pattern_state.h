@@ -73,8 +73,8 @@ class PatternState {
   void Start(int64_t now);
   // Offers row `row` of `chunk` (of input stream `stream`) to the automaton.
   // local[k]: the local condition of spec.stream_nodes[stream][k] for every row of
-  // the chunk (null: no local condition). Call between Sink Begin/End.
-  void OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row, std::span<const uint8_t* const> local);
+  // the chunk (data null: no local condition). Call between Sink Begin/End.
+  void OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row, std::span<const ColumnView> local);
   // Applies the cap after a batch of events.
   void EnforceCap();
 

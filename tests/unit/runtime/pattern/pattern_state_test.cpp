@@ -57,7 +57,7 @@ class Harness : public PatternState::Sink {
     EventChunk chunk(&schema);
     const uint32_t row = chunk.Append(ts, EventKind::kCurrent);
     chunk.SetSlot(row, 0, Slot{.i64 = id}, false);
-    const std::vector<const uint8_t*> local(spec.stream_nodes[stream].size(), nullptr);
+    const std::vector<ColumnView> local(spec.stream_nodes[stream].size());
     Begin();
     state->OnEvent(stream, chunk, row, local);
     state->EnforceCap();
