@@ -55,11 +55,14 @@ class PatternState::NodeTimer final : public Timer {
 };
 
 // Drops expired partial matches on the clock, so they go even without events.
+// (Every event drops what expired before it is processed; the clock only bounds
+// how long expired matches linger, so it fires at most every 1/16 of `within`.)
 class PatternState::ExpiryTimer final : public Timer {
  public:
   explicit ExpiryTimer(PatternState* state) : state_(state) {}
   void OnTimer(int64_t now) override {
     if (state_->expiry_armed_ <= now) state_->expiry_armed_ = INT64_MAX;
+    state_->expiry_fired_ = now;
     state_->sink_->Begin();
     state_->ExpireUpTo(now);
     state_->EnforceCap();
@@ -802,7 +805,7 @@ void PatternState::ExpireUpTo(int64_t t) {
 
 void PatternState::ArmExpiryTimer() {
   if (expiry_.empty()) return;
-  const int64_t due = expiry_.front().deadline;
+  const int64_t due = std::max(expiry_.front().deadline, expiry_fired_ + std::max<int64_t>(1, *spec_->within_ms / 16));
   if (due >= expiry_armed_) return;
   expiry_armed_ = due;
   scheduler_->Schedule(due, expiry_timer_.get());

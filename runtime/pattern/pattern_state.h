@@ -158,6 +158,7 @@ class PatternState {
   std::vector<Expiry> expiry_;  // min-heap on deadline
   std::unique_ptr<ExpiryTimer> expiry_timer_;
   int64_t expiry_armed_;
+  int64_t expiry_fired_ = INT64_MIN / 2;  // when the clock last dropped expired matches
 
   // The event being processed.
   const EventChunk* chunk_ = nullptr;
