@@ -762,11 +762,9 @@ void PatternState::TrackExpiry(Pm pm) {
   // (a long `within`), they are swept out so the heap stays proportional to
   // the live matches.
   if (expiry_.size() > 2 * matches_.live() + 1024) {
-    std::erase_if(expiry_, [&](const Expiry& x) { return !matches_.alive(x.pm, x.generation); });
-    std::make_heap(expiry_.begin(), expiry_.end(), std::greater<>());
+    expiry_.Sweep([&](const DeadlineQueue::Item& x) { return !matches_.alive(x.pm, x.generation); });
   }
-  expiry_.push_back(Expiry{earliest + *spec_->within_ms + 1, pm, matches_.generation(pm)});
-  std::push_heap(expiry_.begin(), expiry_.end(), std::greater<>());
+  expiry_.Push({earliest + *spec_->within_ms + 1, pm, matches_.generation(pm)});
 }
 
 // Drops every partial match whose first event is more than `within` before t;
@@ -777,9 +775,8 @@ void PatternState::ExpireUpTo(int64_t t) {
   lost.clear();
   std::vector<Pm>& last_lost = last_lost_;
   while (!expiry_.empty() && expiry_.front().deadline <= t) {
-    const Expiry x = expiry_.front();
-    std::pop_heap(expiry_.begin(), expiry_.end(), std::greater<>());
-    expiry_.pop_back();
+    const DeadlineQueue::Item x = expiry_.front();
+    expiry_.Pop();
     if (!matches_.alive(x.pm, x.generation)) continue;  // completed or dropped meanwhile
     if (lost.empty()) last_lost.assign(spec_->nodes.size(), MatchStore::kNone);
     matches_.Hold(x.pm);

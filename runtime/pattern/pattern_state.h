@@ -15,10 +15,11 @@
 // Matches are reported to the Sink while the state is consistent; the sink emits
 // them after the event or timer (End), so downstream may re-enter.
 //
-// Partial matches are dropped by the clock when `within` passes (O(log n) each),
-// found through a hash index where a state's condition has an equality with an
-// earlier state, and capped (PatternSpec::max_partial_matches): beyond the cap
-// the oldest are dropped, counted, and the first drop is logged.
+// Partial matches are dropped by the clock when `within` passes (O(1) each when
+// they start in time order), found through a hash index where a state's
+// condition has an equality with an earlier state, and capped
+// (PatternSpec::max_partial_matches): beyond the cap the oldest are dropped,
+// counted, and the first drop is logged.
 //
 // Not thread-safe; REQUIRES: spec, scheduler, scratch and sink outlive the state.
 #pragma once
@@ -30,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/pattern/deadline_queue.h"
 #include "runtime/pattern/event_store.h"
 #include "runtime/pattern/match_store.h"
 #include "runtime/pattern/pattern_spec.h"
@@ -89,12 +91,6 @@ class PatternState {
  private:
   class NodeTimer;
   class ExpiryTimer;
-  struct Expiry {
-    int64_t deadline;
-    Pm pm;
-    uint32_t generation;
-    bool operator>(const Expiry& o) const { return deadline > o.deadline; }
-  };
 
   const PatternNodeSpec& node(uint32_t n) const { return spec_->nodes[n]; }
   MatchStore::List pending(uint32_t n) const { return 2 * n; }
@@ -155,7 +151,7 @@ class PatternState {
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
 
-  std::vector<Expiry> expiry_;  // min-heap on deadline
+  DeadlineQueue expiry_;
   std::unique_ptr<ExpiryTimer> expiry_timer_;
   int64_t expiry_armed_;
   int64_t expiry_fired_ = INT64_MIN / 2;  // when the clock last dropped expired matches
