@@ -98,7 +98,6 @@ struct PatternSpec {
   std::optional<int64_t> within_ms;
   std::vector<std::string> stream_names;    // entry points, one per distinct stream
   std::vector<const Schema*> stream_schemas;
-  std::vector<std::string> refs;            // per position: `e1`, or empty
   std::vector<PatternNodeSpec> nodes;       // node i holds position i
   // Per stream: its nodes in the order an event is offered to them (later first).
   std::vector<std::vector<uint32_t>> stream_nodes;

@@ -32,7 +32,6 @@ class Harness : public PatternState::Sink {
     spec.nodes.emplace_back();
     spec.nodes.back().kind = kind;
     spec.nodes.back().stream = stream;
-    spec.refs.emplace_back();
     return spec.nodes.back();
   }
   void Output(uint32_t position) {
