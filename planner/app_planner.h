@@ -43,6 +43,11 @@ struct PlannedInput {
   runtime::StreamJunction* source = nullptr;
   // How events leave the window, if any (decides how min/max retract).
   runtime::ExpiryOrder expiry = runtime::ExpiryOrder::kOldestFirst;
+  // The last processor is a window that emits every admitted event as EXPIRED
+  // in arrival order (see AggregateSelectorSpec::expired_in_arrival_order).
+  bool expired_in_arrival_order = false;
+  // The last processor, when it is a window.
+  runtime::Window* last_window = nullptr;
 };
 
 class AppPlanner {

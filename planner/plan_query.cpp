@@ -250,6 +250,8 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
   const runtime::Scheduler* clock = &runtime_->scheduler();
   for (const ast::StreamHandler& handler : input.handlers) {
     InputScope scope(planned.scope_inputs);
+    planned.expired_in_arrival_order = false;
+    planned.last_window = nullptr;
     switch (handler.kind) {
       case ast::StreamHandler::Kind::kFilter: {
         runtime::EvaluatorPtr condition =
@@ -276,12 +278,21 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           }
           break;
         }
-        Append(planned, runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler())));
+        planned.last_window = runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler()));
+        Append(planned, planned.last_window);
         // Windows that do not expire oldest-first need order-free min/max.
         const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
                           config->kind != runtime::WindowConfig::Kind::kFrequent &&
                           config->kind != runtime::WindowConfig::Kind::kSession;
         if (!fifo) planned.expiry = runtime::ExpiryOrder::kAny;
+        using Kind = runtime::WindowConfig::Kind;
+        switch (config->kind) {
+          case Kind::kLength: case Kind::kTime: case Kind::kTimeLength: case Kind::kExternalTime:
+          case Kind::kLengthBatch: case Kind::kTimeBatch: case Kind::kBatch: case Kind::kExternalTimeBatch:
+            planned.expired_in_arrival_order = true;
+            break;
+          default: break;
+        }
         break;
       }
       case ast::StreamHandler::Kind::kFunction: {
@@ -598,6 +609,9 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
 
   const runtime::EventChunk* group_key_rows = nullptr;
   if (deferred_) throw *deferred_;
+  // Expired events then reach no output: the window may deliver those its timers
+  // expire together with the next arrival.
+  if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
   if (aggregates.empty() && group_keys.empty()) {
     Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
   } else {
@@ -606,9 +620,10 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     aggregate_spec.aggregates = std::move(aggregates);
     aggregate_spec.group_keys = std::move(group_keys);
     aggregate_spec.key_schema = runtime_->OwnSchema(runtime::Schema(std::move(key_attrs)));
+    aggregate_spec.expired_in_arrival_order = in.expired_in_arrival_order;
     auto* selector = runtime_->Own(std::make_unique<runtime::AggregateSelector>(
         std::move(aggregate_spec), &runtime_->scheduler()));
-    group_key_rows = selector->emitted_keys();
+    if (query.rate.kind != ast::OutputRate::Kind::kNone) group_key_rows = selector->TrackEmittedKeys();
     Append(in, selector);
   }
   if (query.rate.kind != ast::OutputRate::Kind::kNone) {

@@ -6,14 +6,16 @@ AggregateSelector::AggregateSelector(AggregateSelectorSpec spec, const Scheduler
     : spec_(std::move(spec)),
       clock_(clock),
       output_([schema = spec_.select.output_schema] { return std::make_unique<EventChunk>(schema); }) {
-  if (!spec_.group_keys.empty()) {
-    groups_ = std::make_unique<GroupTable>(spec_.key_schema);
-    emitted_keys_ = std::make_unique<EventChunk>(spec_.key_schema);
-  }
+  if (!spec_.group_keys.empty()) groups_ = std::make_unique<GroupTable>(spec_.key_schema);
   for (const AggregateSpec& a : spec_.aggregates) {
     results_.push_back(std::make_unique<Column>(a.column->result_type()));
   }
   extra_.reserve(spec_.aggregates.size() + spec_.select.columns.size());
+}
+
+const EventChunk* AggregateSelector::TrackEmittedKeys() {
+  if (groups_ && !emitted_keys_) emitted_keys_ = std::make_unique<EventChunk>(spec_.key_schema);
+  return emitted_keys_.get();
 }
 
 void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows) {
@@ -32,13 +34,22 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
         if (group_sizes_[g] != 0) touched_.push_back(g);
         group_sizes_[g] = 0;
       }
+      admitted_groups_.clear();
       continue;
     }
     if (kind != EventKind::kCurrent && kind != EventKind::kExpired) continue;
-    const uint32_t g = groups_->FindOrAdd(key_views_, row);
+    uint32_t g;
+    if (kind == EventKind::kExpired && !admitted_groups_.empty()) {
+      g = admitted_groups_.front();
+      admitted_groups_.pop_front();
+      if (group_sizes_[g] <= 0 || !groups_->Equal(key_views_, row, g)) g = groups_->FindOrAdd(key_views_, row);
+    } else {
+      g = groups_->FindOrAdd(key_views_, row);
+    }
     if (g >= group_sizes_.size()) group_sizes_.resize(g + 1, 0);
     group_of_row_[row] = g;
     if (kind == EventKind::kCurrent) {
+      if (spec_.expired_in_arrival_order) admitted_groups_.push_back(g);
       fresh_[row] = group_sizes_[g] == 0;
       ++group_sizes_[g];
     } else {

@@ -9,6 +9,7 @@
 
 #include "runtime/event_chunk.h"
 #include "runtime/expr/evaluator.h"
+#include "runtime/slot_hash.h"
 
 namespace eddy::runtime {
 
@@ -21,10 +22,26 @@ class GroupTable {
   uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row);
   void Free(uint32_t id);
   size_t live_groups() const { return live_; }
+  // True when live group `id` has the key of row `row` of `keys`.
+  bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const {
+    const Slot* stored = keys_.row(id);
+    const uint8_t* stored_nulls = keys_.nulls(id);
+    for (uint32_t k = 0; k < keys.size(); ++k) {
+      const bool null = keys[k].null(row);
+      if (null != (stored_nulls[k] != 0)) return false;
+      if (!null && !SlotEquals(keys_.schema().type(k), keys[k].at(row), stored[k])) return false;
+    }
+    return true;
+  }
 
  private:
-  uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const;
-  bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const;
+  uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const {
+    uint64_t h = 0;
+    for (uint32_t k = 0; k < keys.size(); ++k) {
+      h = MixHash(h, keys[k].null(row) ? kNullHash : SlotHash(keys_.schema().type(k), keys[k].at(row)));
+    }
+    return Avalanche(h);
+  }
 
   void Rehash(size_t capacity);
 

@@ -1,5 +1,7 @@
 #include "runtime/window/row_queue.h"
 
+#include <cstring>
+
 namespace eddy::runtime {
 
 void RowQueue::Grow() {
@@ -27,15 +29,11 @@ void RowQueue::Push(const EventChunk& chunk, uint32_t row) {
   const uint32_t at = Index(size_++);
   Slot* to = slots_.data() + size_t{at} * arity_;
   uint8_t* to_nulls = nulls_.data() + size_t{at} * arity_;
-  const Slot* from = chunk.row(row);
-  const uint8_t* from_nulls = chunk.nulls(row);
-  for (uint32_t a = 0; a < arity_; ++a) {
-    to[a] = from[a];
-    to_nulls[a] = from_nulls[a];
+  if (arity_ > 0) {
+    std::memcpy(to, chunk.row(row), sizeof(Slot) * arity_);
+    std::memcpy(to_nulls, chunk.nulls(row), arity_);
   }
-  for (uint32_t a : schema_->ref_slots()) {
-    if (!to_nulls[a]) RetainSlot(schema_->type(a), to[a]);
-  }
+  if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
   timestamps_[at] = chunk.timestamp(row);
 }
 
@@ -46,10 +44,7 @@ void RowQueue::PopInto(EventChunk& out, EventKind kind, int64_t ts) {
 }
 
 void RowQueue::CopyInto(uint32_t i, EventChunk& out, EventKind kind, int64_t ts) const {
-  const uint32_t out_row = out.Append(ts, kind);
-  const Slot* from = row(i);
-  const uint8_t* from_nulls = nulls(i);
-  for (uint32_t a = 0; a < arity_; ++a) out.SetSlot(out_row, a, from[a], from_nulls[a] != 0);
+  out.AppendRetained(row(i), nulls(i), ts, kind);
 }
 
 void RowQueue::MoveFrontTo(RowQueue& other) {

@@ -21,7 +21,8 @@ class LengthWindow final : public Window {
 // N newer events exist.
 class TimedSlidingWindow final : public Window {
  public:
-  TimedSlidingWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
+  TimedSlidingWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
+      : Window(c, s, sch), held_(s), timer_expired_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   void OnTimer(int64_t due) override;
 
@@ -30,6 +31,7 @@ class TimedSlidingWindow final : public Window {
   void ArmTimer();
   RowQueue held_;
   bool timer_armed_ = false;
+  EventChunk timer_expired_;  // lazy_timer_expiry_: expired by timers, not yet handed on
 };
 
 // externalTime(attr, T): time(T) driven by a long attribute, no timers.

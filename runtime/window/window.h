@@ -48,6 +48,13 @@ class Window : public Processor, public Timer {
   std::string Describe() const override { return "Window " + config_.text; }
   void OnTimer(int64_t) override {}
 
+  // Set by the planner when the window feeds a selector that outputs only current
+  // events: events a timer expires then change nothing anyone sees until the next
+  // arrival, so a window may hand them over in front of that arrival's chunk
+  // instead of as a chunk of their own (same results, one chunk instead of one
+  // per expiring timestamp).
+  void set_lazy_timer_expiry(bool lazy) { lazy_timer_expiry_ = lazy; }
+
  protected:
   int64_t now() const { return scheduler_->now(); }
   void Emit(EventChunk& chunk) {
@@ -65,6 +72,7 @@ class Window : public Processor, public Timer {
   }
 
   WindowConfig config_;
+  bool lazy_timer_expiry_ = false;
   const Schema* schema_;
   Scheduler* scheduler_;
   ReentrantScratch<EventChunk> output_;
