@@ -77,10 +77,8 @@ void SortWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows
 std::string FrequentWindow::KeyOf(const EventChunk& chunk, uint32_t row) const {
   std::string key;
   const EventView view = chunk.view(row);
-  auto add = [&](uint32_t a) {
-    key += view.value(a).ToString();
-    key += '\x1f';
-  };
+  // As the reference builds it: the values' Java text forms, concatenated.
+  auto add = [&](uint32_t a) { key += view.value(a).ToString(); };
   if (config_.key_attrs.empty()) {
     for (uint32_t a = 0; a < chunk.arity(); ++a) add(a);
   } else {
@@ -105,23 +103,20 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
     }
     if (entries_.size() >= static_cast<size_t>(config_.length)) {
       // Full: every count goes down; keys reaching zero leave.
-      std::vector<std::string> kept;
-      for (const std::string& k : order_) {
+      // In the reference's hash-map order, which decides the order of evictions.
+      for (const std::string& k : order_.Keys()) {
         Entry& e = entries_[k];
-        if (--e.count > 0) {
-          kept.push_back(k);
-          continue;
-        }
+        if (--e.count > 0) continue;
         out->AppendCopy(store_.rows(), e.slot, EventKind::kExpired);
         out->set_timestamp(out->size() - 1, now());
         store_.Free(e.slot);
         entries_.erase(k);
+        order_.Erase(k);
       }
-      order_.swap(kept);
       if (entries_.size() >= static_cast<size_t>(config_.length)) continue;  // dropped silently
     }
     entries_[key] = Entry{1, store_.Store(chunk, row)};
-    order_.push_back(key);
+    order_.Insert(key);
     out->AppendCopy(chunk, row, EventKind::kCurrent);
   }
   Emit(*out);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/window/java_map_order.h"
 #include "runtime/window/window.h"
 
 namespace eddy::runtime {
@@ -54,7 +55,7 @@ class FrequentWindow final : public Window {
   std::string KeyOf(const EventChunk& chunk, uint32_t row) const;
   RowSlots store_;
   std::unordered_map<std::string, Entry> entries_;
-  std::vector<std::string> order_;  // keys in admission order
+  JavaMapOrder order_;  // the keys, in the reference's iteration order
 };
 
 // session(gap[, key]): events pass at once; a key's session closes when the clock
