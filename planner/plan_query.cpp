@@ -72,13 +72,12 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
     case WindowKind::kDelay: config.kind = Kind::kDelay; break;
     case WindowKind::kSort: config.kind = Kind::kSort; break;
     case WindowKind::kExternalTimeBatch:
-      // The timeout and batch-time replacement are not built yet.
-      if (spec.timeout_ms || spec.replace_with_batch_time) return std::nullopt;
       config.kind = Kind::kExternalTimeBatch;
+      config.timeout_ms = spec.timeout_ms.value_or(0);
+      config.replace_with_batch_time = spec.replace_with_batch_time;
       break;
     case WindowKind::kFrequent: config.kind = Kind::kFrequent; break;
     case WindowKind::kSession:
-      if (spec.allowed_latency_ms > 0) return std::nullopt;  // late-event merging is not built yet
       config.kind = Kind::kSession;
       break;
     default: return std::nullopt;
@@ -93,6 +92,7 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.sort_keys = spec.sort_keys;
   config.key_attrs = spec.key_attrs;
   config.key_attr = spec.key_attr;
+  config.allowed_latency_ms = spec.allowed_latency_ms;
   return config;
 }
 

@@ -124,56 +124,137 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
 
 // ---------------------------------------------------------------- session
 
+void SessionWindow::SetTimes(Session& s, int64_t start, int64_t last) {
+  s.start = start;
+  s.end = last + gap();
+  s.alive = s.end + latency();
+}
+
+void SessionWindow::Open(Session& s, const EventChunk& chunk, uint32_t row, int64_t ts) {
+  s.events.Push(chunk, row);
+  SetTimes(s, ts, ts);
+  scheduler_->Schedule(s.end, this);
+}
+
+void SessionWindow::MoveSession(Session& from, Session& to) {
+  while (!from.events.empty()) from.events.MoveFrontTo(to.events);
+  to.start = from.start;
+  to.end = from.end;
+  to.alive = from.alive;
+}
+
+void SessionWindow::Expire(Session& s, EventChunk& out) {
+  // Closed sessions leave with their events' own timestamps.
+  while (!s.events.empty()) s.events.PopInto(out, EventKind::kExpired, s.events.timestamp(0));
+}
+
+void SessionWindow::MergeIfClose(Key& k) {
+  if (k.previous.empty() || k.previous.end < k.current.start - gap()) return;
+  // The previous session's events go in front of the current ones.
+  while (!k.previous.events.empty()) k.previous.events.MoveBackToFrontOf(k.current.events);
+  k.current.start = k.previous.start;
+}
+
+bool SessionWindow::Admit(Key& k, const EventChunk& chunk, uint32_t row, int64_t ts, EventChunk& expired) {
+  Session& current = k.current;
+  if (current.empty()) {
+    Open(current, chunk, row, ts);
+    return true;
+  }
+  if (ts >= current.start) {
+    if (ts <= current.end) {  // extends the session
+      current.events.Push(chunk, row);
+      SetTimes(current, current.start, ts);
+      scheduler_->Schedule(current.end, this);
+      return true;
+    }
+    // Past the session's end before its timer fired (an out-of-order clock): it
+    // closes now and the event opens the next one.
+    if (latency() > 0) {
+      Expire(k.previous, expired);
+      MoveSession(current, k.previous);
+      scheduler_->Schedule(k.previous.alive, this);
+    } else {
+      Expire(current, expired);
+    }
+    Open(current, chunk, row, ts);
+    return true;
+  }
+  // A late event, before the session's start.
+  if (ts >= current.start - gap()) {
+    current.events.PushFront(chunk, row);
+    current.start = ts;
+    if (latency() > 0) MergeIfClose(k);
+    return true;
+  }
+  Session& previous = k.previous;
+  if (latency() == 0 || previous.empty() || ts < previous.start - gap()) return false;
+  previous.events.Push(chunk, row);
+  if (ts < previous.start && ts <= previous.end - gap()) {
+    previous.start = ts;
+  } else {
+    previous.end = ts + gap();
+    previous.alive = previous.end + latency();
+    scheduler_->Schedule(previous.alive, this);
+    MergeIfClose(k);
+  }
+  return true;
+}
+
 void SessionWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
+  EventChunk expired(schema_);
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    const int64_t ts = chunk.timestamp(row);
     std::string key;
     if (config_.key_attr >= 0) {
       const uint32_t a = static_cast<uint32_t>(config_.key_attr);
       if (!chunk.nulls(row)[a]) key = std::string(chunk.row(row)[a].str->view());
     }
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) {
-      sessions_.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(schema_));
-      auto session = std::prev(sessions_.end());
-      by_key_[key] = session;
-      session->second.start = session->second.last = ts;
-      session->second.events.Push(chunk, row);
-      scheduler_->Schedule(ts + config_.time_ms, this);
-    } else {
-      Session& s = it->second->second;
-      if (ts < s.start - config_.time_ms) continue;  // too late for the session: dropped
-      s.events.Push(chunk, row);
-      if (ts > s.last) {
-        s.last = ts;
-        scheduler_->Schedule(ts + config_.time_ms, this);
-      }
-      s.start = std::min(s.start, ts);
-    }
-    out->AppendCopy(chunk, row, EventKind::kCurrent);
+    std::unique_ptr<Key>& k = keys_[key];
+    if (!k) k = std::make_unique<Key>(key, schema_, next_order_++);
+    if (Admit(*k, chunk, row, chunk.timestamp(row), expired)) out->AppendCopy(chunk, row, EventKind::kCurrent);
   }
+  for (uint32_t i = 0; i < expired.size(); ++i) out->AppendCopy(expired, i);
   Emit(*out);
 }
 
 void SessionWindow::OnTimer(int64_t due) {
+  // Sessions that end by now close in order of their end (ties: first opened
+  // first); with allowed latency they become the previous session, and previous
+  // sessions whose latency has run out leave.
+  std::vector<std::pair<int64_t, Key*>> ending, leaving;
+  for (auto& [key, k] : keys_) {
+    if (!k->current.empty() && k->current.end <= due) ending.push_back({k->current.end, k.get()});
+  }
+  auto by_time = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->opened < b.second->opened;
+  };
+  std::sort(ending.begin(), ending.end(), by_time);
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    Session& s = it->second;
-    if (s.last + config_.time_ms > due) {
+  for (auto& [end, k] : ending) {
+    if (latency() > 0) {
+      MoveSession(k->current, k->previous);
+      scheduler_->Schedule(k->previous.alive, this);
+    } else {
+      Expire(k->current, *out);
+    }
+  }
+  if (latency() > 0) {
+    for (auto& [key, k] : keys_) {
+      if (!k->previous.empty() && k->previous.alive <= due) leaving.push_back({k->previous.end, k.get()});
+    }
+    std::sort(leaving.begin(), leaving.end(), by_time);
+    for (auto& [end, k] : leaving) Expire(k->previous, *out);
+  }
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    if (it->second->current.empty() && it->second->previous.empty()) {
+      it = keys_.erase(it);
+    } else {
       ++it;
-      continue;
     }
-    // Closed: its events leave with their own timestamps.
-    while (!s.events.empty()) {
-      const int64_t ts = s.events.timestamp(0);
-      s.events.PopInto(*out, EventKind::kExpired, ts);
-    }
-    by_key_.erase(it->first);
-    it = sessions_.erase(it);
   }
   Emit(*out);
 }

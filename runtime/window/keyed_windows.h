@@ -3,6 +3,7 @@
 #pragma once
 
 #include <list>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -58,9 +59,14 @@ class FrequentWindow final : public Window {
   JavaMapOrder order_;  // the keys, in the reference's iteration order
 };
 
-// session(gap[, key]): events pass at once; a key's session closes when the clock
-// reaches its last event + gap, and its events are then emitted EXPIRED with their
-// own timestamps.
+// session(gap[, key][, allowed.latency]): events pass at once; a key's session
+// closes when the clock reaches its last event + gap, and its events are then
+// emitted EXPIRED with their own timestamps (after the chunk's CURRENT events).
+// A late event (before the session's start) joins when within `gap` of the
+// start, and is dropped otherwise (not even passed on). With allowed.latency a
+// closed session is kept that much longer as the key's previous session: late
+// events may still join it, and it merges with the current session once they
+// bring the two within `gap` of each other.
 class SessionWindow final : public Window {
  public:
   SessionWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch) {}
@@ -70,12 +76,36 @@ class SessionWindow final : public Window {
  private:
   struct Session {
     explicit Session(const Schema* schema) : events(schema) {}
+    bool empty() const { return events.empty(); }
     int64_t start = 0;
-    int64_t last = 0;
-    RowQueue events;
+    int64_t end = 0;    // last event + gap
+    int64_t alive = 0;  // end + allowed latency
+    RowQueue events;    // in time order (late events go first)
   };
-  std::list<std::pair<std::string, Session>> sessions_;  // in opening order
-  std::unordered_map<std::string, std::list<std::pair<std::string, Session>>::iterator> by_key_;
+  struct Key {
+    Key(std::string k, const Schema* schema, uint64_t order)
+        : key(std::move(k)), current(schema), previous(schema), opened(order) {}
+    std::string key;
+    Session current;
+    Session previous;  // allowed latency only: the closed session still open to late events
+    uint64_t opened;   // tie-break between sessions that close together
+  };
+
+  // Handles one arrival; false when the event is too late and is dropped.
+  bool Admit(Key& k, const EventChunk& chunk, uint32_t row, int64_t ts, EventChunk& expired);
+  void Open(Session& s, const EventChunk& chunk, uint32_t row, int64_t ts);
+  void SetTimes(Session& s, int64_t start, int64_t last);
+  // Moves `from` into an empty `to`.
+  static void MoveSession(Session& from, Session& to);
+  // The previous session joins the current one when they are within the gap.
+  void MergeIfClose(Key& k);
+  static void Expire(Session& s, EventChunk& out);
+
+  int64_t gap() const { return config_.time_ms; }
+  int64_t latency() const { return config_.allowed_latency_ms; }
+
+  std::unordered_map<std::string, std::unique_ptr<Key>> keys_;
+  uint64_t next_order_ = 0;
 };
 
 }  // namespace eddy::runtime

@@ -37,6 +37,33 @@ void RowQueue::Push(const EventChunk& chunk, uint32_t row) {
   timestamps_[at] = chunk.timestamp(row);
 }
 
+void RowQueue::PushFront(const EventChunk& chunk, uint32_t row) {
+  if (size_ == capacity_) Grow();
+  head_ = (head_ + capacity_ - 1) & (capacity_ - 1);
+  ++size_;
+  Slot* to = slots_.data() + size_t{head_} * arity_;
+  uint8_t* to_nulls = nulls_.data() + size_t{head_} * arity_;
+  if (arity_ > 0) {
+    std::memcpy(to, chunk.row(row), sizeof(Slot) * arity_);
+    std::memcpy(to_nulls, chunk.nulls(row), arity_);
+  }
+  if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
+  timestamps_[head_] = chunk.timestamp(row);
+}
+
+void RowQueue::MoveBackToFrontOf(RowQueue& other) {
+  if (other.size_ == other.capacity_) other.Grow();
+  other.head_ = (other.head_ + other.capacity_ - 1) & (other.capacity_ - 1);
+  ++other.size_;
+  const uint32_t from = Index(size_ - 1);
+  for (uint32_t a = 0; a < arity_; ++a) {
+    other.slots_[size_t{other.head_} * arity_ + a] = slots_[size_t{from} * arity_ + a];
+    other.nulls_[size_t{other.head_} * arity_ + a] = nulls_[size_t{from} * arity_ + a];
+  }
+  other.timestamps_[other.head_] = timestamps_[from];
+  --size_;
+}
+
 void RowQueue::PopInto(EventChunk& out, EventKind kind, int64_t ts) {
   out.AppendAdopted(row(0), nulls(0), ts, kind);
   head_ = (head_ + 1) & (capacity_ - 1);

@@ -23,9 +23,16 @@ class RowQueue {
   int64_t timestamp(uint32_t i) const { return timestamps_[Index(i)]; }
   const Slot* row(uint32_t i) const { return slots_.data() + size_t{Index(i)} * arity_; }
   const uint8_t* nulls(uint32_t i) const { return nulls_.data() + size_t{Index(i)} * arity_; }
+  // For rewriting a held non-reference attribute in place (e.g. a timestamp).
+  Slot* mutable_row(uint32_t i) { return slots_.data() + size_t{Index(i)} * arity_; }
+  uint8_t* mutable_nulls(uint32_t i) { return nulls_.data() + size_t{Index(i)} * arity_; }
 
   // Copies row `row` of `chunk` to the back (retaining references).
   void Push(const EventChunk& chunk, uint32_t row);
+  // Copies row `row` of `chunk` to the front (retaining references).
+  void PushFront(const EventChunk& chunk, uint32_t row);
+  // Moves the back row to the front of `other` (same schema), references and all.
+  void MoveBackToFrontOf(RowQueue& other);
   // Moves the front row into `out` as a row of `kind` stamped `ts`.
   void PopInto(EventChunk& out, EventKind kind, int64_t ts);
   // Copies row i into `out` (retaining references).

@@ -29,12 +29,15 @@ struct WindowConfig {
   int64_t length = 0;
   int64_t time_ms = 0;
   std::optional<int64_t> start_time;
+  int64_t timeout_ms = 0;              // externalTimeBatch (0: none)
+  bool replace_with_batch_time = false;  // externalTimeBatch
   int32_t start_time_attr = -1;  // externalTimeBatch start.time as an attribute
   bool stream_current_event = false;
   int32_t timestamp_attr = -1;
   std::vector<std::pair<int32_t, bool>> sort_keys;  // attribute, descending
   std::vector<int32_t> key_attrs;                   // frequent
   int32_t key_attr = -1;                            // session key (string)
+  int64_t allowed_latency_ms = 0;                   // session
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.
