@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <stdexcept>
+
 #include "planner/app_planner.h"
 #include "planner/ast_text.h"
 #include "planner/window_catalog.h"
@@ -241,8 +243,13 @@ void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {
   } else if (existing != nullptr) {
     Declare(def.name, {}, def.name_span);  // reports the clash
   }
+  std::optional<runtime::CronSchedule> cron;
   if (def.kind == ast::TriggerDef::Kind::kCron) {
-    Fail(def.span, "cron triggers (at '" + def.cron + "') are not supported yet");
+    try {
+      cron = runtime::CronSchedule::Parse(def.cron);
+    } catch (const std::invalid_argument& e) {
+      Fail(def.span, "trigger '" + def.name + "': '" + def.cron + "' is not a valid cron expression: " + e.what());
+    }
   }
   if (def.kind == ast::TriggerDef::Kind::kEvery && def.every_ms <= 0) {
     Fail(def.span, "a trigger period must be positive");
@@ -250,7 +257,7 @@ void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {
   runtime::StreamJunction* junction = runtime_->FindStream(def.name);
   if (junction == nullptr) junction = runtime_->AddStream(def.name, std::move(schema));
   runtime_->role(def.name).trigger = true;
-  runtime_->AddTrigger(junction, def.kind == ast::TriggerDef::Kind::kEvery ? def.every_ms : 0);
+  runtime_->AddTrigger(junction, def.kind == ast::TriggerDef::Kind::kEvery ? def.every_ms : 0, std::move(cron));
   Declare(def.name, {DefinitionKind::kTrigger, &junction->schema(), def.span, false},
           def.name_span);
 }

@@ -77,6 +77,8 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
       config.replace_with_batch_time = spec.replace_with_batch_time;
       break;
     case WindowKind::kFrequent: config.kind = Kind::kFrequent; break;
+    case WindowKind::kLossyFrequent: config.kind = Kind::kLossyFrequent; break;
+    case WindowKind::kCron: config.kind = Kind::kCron; break;
     case WindowKind::kSession:
       config.kind = Kind::kSession;
       break;
@@ -93,6 +95,9 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.key_attrs = spec.key_attrs;
   config.key_attr = spec.key_attr;
   config.allowed_latency_ms = spec.allowed_latency_ms;
+  config.support = spec.support;
+  config.cron = spec.cron_schedule;
+  config.error = spec.error;
   return config;
 }
 
@@ -283,6 +288,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
         // Windows that do not expire oldest-first need order-free min/max.
         const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
                           config->kind != runtime::WindowConfig::Kind::kFrequent &&
+                          config->kind != runtime::WindowConfig::Kind::kLossyFrequent &&
                           config->kind != runtime::WindowConfig::Kind::kSession;
         if (!fifo) planned.expiry = runtime::ExpiryOrder::kAny;
         using Kind = runtime::WindowConfig::Kind;

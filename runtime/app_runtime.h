@@ -52,7 +52,7 @@ class AppRuntime {
     return raw;
   }
   const Schema* OwnSchema(Schema schema);
-  void AddTrigger(StreamJunction* stream, int64_t period_ms);
+  void AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron = std::nullopt);
   void AddQuery(QueryDescription description) { queries_.push_back(std::move(description)); }
 
   // ---- running (engine)

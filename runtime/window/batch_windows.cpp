@@ -1,6 +1,7 @@
 #include "runtime/window/batch_windows.h"
 
 #include <algorithm>
+#include <optional>
 #include <climits>
 
 namespace eddy::runtime {
@@ -181,6 +182,34 @@ void ExternalTimeBatchWindow::OnTimer(int64_t due) {
   // An idle tick changes nothing: tick again only once events are held
   // (Process resumes the schedule when late events arrive).
   if (!current_.empty()) ResumeTimeouts();
+  Emit(*out);
+}
+
+void CronWindow::Arm() {
+  if (armed_) return;
+  if (std::optional<int64_t> next = config_.cron->NextAfter(now())) {
+    armed_ = true;
+    scheduler_->Schedule(*next, this);
+  }
+}
+
+void CronWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) == EventKind::kCurrent) current_.Push(chunk, row);
+  }
+  if (!current_.empty()) Arm();
+}
+
+void CronWindow::OnTimer(int64_t due) {
+  armed_ = false;
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  while (!previous_.empty()) previous_.PopInto(*out, EventKind::kExpired, due);
+  for (uint32_t i = 0; i < current_.size(); ++i) {
+    current_.CopyInto(i, *out, EventKind::kCurrent, current_.timestamp(i));
+  }
+  while (!current_.empty()) current_.MoveFrontTo(previous_);
+  if (!previous_.empty()) Arm();
   Emit(*out);
 }
 

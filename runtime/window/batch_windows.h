@@ -75,6 +75,22 @@ class ExternalTimeBatchWindow final : public BatchWindowBase {
   int64_t chain_due_ = 0;        // the latest timeout scheduled
 };
 
+// cron('<quartz>'): collects silently; each tick of the schedule (on the app
+// clock) emits [EXPIRED previous batch (stamped with the tick), CURRENT batch],
+// with no RESET: aggregates stay right by subtracting the expired batch.
+class CronWindow final : public BatchWindowBase {
+ public:
+  using BatchWindowBase::BatchWindowBase;
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  void OnTimer(int64_t due) override;
+
+ private:
+  // Ticks that would find nothing held change nothing: the schedule is only
+  // followed while something is held.
+  void Arm();
+  bool armed_ = false;
+};
+
 // batch([N]): the events sent together are a batch (cut into pieces of N).
 class ChunkBatchWindow final : public BatchWindowBase {
  public:

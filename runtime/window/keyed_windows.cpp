@@ -1,6 +1,7 @@
 #include "runtime/window/keyed_windows.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "eddy/value.h"
 
@@ -74,15 +75,13 @@ void SortWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows
 
 // ---------------------------------------------------------------- frequent
 
-std::string FrequentWindow::KeyOf(const EventChunk& chunk, uint32_t row) const {
+std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs) {
   std::string key;
   const EventView view = chunk.view(row);
-  // As the reference builds it: the values' Java text forms, concatenated.
-  auto add = [&](uint32_t a) { key += view.value(a).ToString(); };
-  if (config_.key_attrs.empty()) {
-    for (uint32_t a = 0; a < chunk.arity(); ++a) add(a);
+  if (attrs.empty()) {
+    for (uint32_t a = 0; a < chunk.arity(); ++a) key += view.value(a).ToString();
   } else {
-    for (int32_t a : config_.key_attrs) add(static_cast<uint32_t>(a));
+    for (int32_t a : attrs) key += view.value(static_cast<uint32_t>(a)).ToString();
   }
   return key;
 }
@@ -92,7 +91,7 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
   out->Clear();
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    const std::string key = KeyOf(chunk, row);
+    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
     auto it = entries_.find(key);
     if (it != entries_.end()) {
       ++it->second.count;
@@ -118,6 +117,47 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
     entries_[key] = Entry{1, store_.Store(chunk, row)};
     order_.Insert(key);
     out->AppendCopy(chunk, row, EventKind::kCurrent);
+  }
+  Emit(*out);
+}
+
+// ---------------------------------------------------------------- lossyFrequent
+
+LossyFrequentWindow::LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
+    : Window(c, s, sch), store_(s), width_(std::ceil(1.0 / c.error)) {}
+
+void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) != EventKind::kCurrent) continue;
+    ++total_;
+    if (total_ != 1) bucket_ = static_cast<int64_t>(std::ceil(static_cast<double>(total_) / width_));
+    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      ++it->second.count;
+      store_.Free(it->second.slot);
+      it->second.slot = store_.Store(chunk, row);
+    } else {
+      it = entries_.emplace(key, Entry{1, bucket_ - 1, store_.Store(chunk, row)}).first;
+      order_.Insert(key);
+    }
+    if (static_cast<double>(it->second.count) >= (config_.support - config_.error) * static_cast<double>(total_)) {
+      out->AppendCopy(chunk, row, EventKind::kCurrent);
+    }
+    if (std::fmod(static_cast<double>(total_), width_) == 0) {
+      // A bucket ends: forget the keys too rare to matter, in the reference's order.
+      for (const std::string& k : order_.Keys()) {
+        Entry& e = entries_[k];
+        if (e.count + e.bucket > bucket_) continue;
+        out->AppendCopy(store_.rows(), e.slot, EventKind::kExpired);
+        out->set_timestamp(out->size() - 1, now());
+        store_.Free(e.slot);
+        entries_.erase(k);
+        order_.Erase(k);
+      }
+    }
   }
   Emit(*out);
 }

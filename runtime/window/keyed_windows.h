@@ -53,10 +53,36 @@ class FrequentWindow final : public Window {
     int64_t count;
     uint32_t slot;  // the key's latest event
   };
-  std::string KeyOf(const EventChunk& chunk, uint32_t row) const;
   RowSlots store_;
   std::unordered_map<std::string, Entry> entries_;
   JavaMapOrder order_;  // the keys, in the reference's iteration order
+};
+
+// The key frequent and lossyFrequent count by: the Java text forms of the listed
+// attributes (else all), concatenated, as the reference builds it.
+std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs);
+
+// lossyFrequent(support[, error][, attrs...]): lossy counting over buckets of
+// ceil(1/error) events. An arrival passes when its key's count reaches
+// (support - error) x events seen; at each bucket end, keys with count + bucket
+// <= the current bucket are forgotten and their latest event is emitted EXPIRED.
+class LossyFrequentWindow final : public Window {
+ public:
+  LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch);
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+
+ private:
+  struct Entry {
+    int64_t count;
+    int64_t bucket;  // the bucket before the key's first event
+    uint32_t slot;   // the key's latest event
+  };
+  RowSlots store_;
+  std::unordered_map<std::string, Entry> entries_;
+  JavaMapOrder order_;  // the keys, in the reference's iteration order
+  double width_;        // events per bucket
+  int64_t total_ = 0;
+  int64_t bucket_ = 1;
 };
 
 // session(gap[, key][, allowed.latency]): events pass at once; a key's session

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/cron.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 #include "runtime/window/row_queue.h"
@@ -22,7 +23,7 @@ namespace eddy::runtime {
 struct WindowConfig {
   enum class Kind {
     kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort,
-    kFrequent, kSession, kExternalTimeBatch
+    kFrequent, kSession, kExternalTimeBatch, kLossyFrequent, kCron
   };
   Kind kind = Kind::kLength;
   std::string text;  // for explain, e.g. "length(5)"
@@ -38,6 +39,9 @@ struct WindowConfig {
   std::vector<int32_t> key_attrs;                   // frequent
   int32_t key_attr = -1;                            // session key (string)
   int64_t allowed_latency_ms = 0;                   // session
+  double support = 0;                               // lossyFrequent
+  double error = 0;                                 // lossyFrequent
+  std::optional<CronSchedule> cron;                 // cron
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.
