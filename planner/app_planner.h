@@ -48,6 +48,8 @@ struct PlannedInput {
   bool expired_in_arrival_order = false;
   // The last processor, when it is a window.
   runtime::Window* last_window = nullptr;
+  // Events pass a window (the query's own, or a named window it reads).
+  bool windowed = false;
 };
 
 class AppPlanner {

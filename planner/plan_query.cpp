@@ -11,6 +11,7 @@
 #include "runtime/operator/insert_into.h"
 #include "runtime/operator/rate_limiter.h"
 #include "runtime/operator/selector.h"
+#include "runtime/operator/snapshot_limiter.h"
 #include "runtime/operator/stream_functions.h"
 #include "runtime/window/expression_window.h"
 #include "runtime/window/window.h"
@@ -242,6 +243,8 @@ PlannedInput AppPlanner::PlanStreamInput(const ast::StreamInput& input) {
     planned.scope_inputs.push_back({name, "", false, false, &planned.source->schema(), 0});
   } else {
     planned.source = ResolveSourceStream(input);
+    const DefinitionInfo* def = input.inner || input.fault ? nullptr : Find(input.stream);
+    planned.windowed = def != nullptr && def->kind == DefinitionKind::kWindow;
     planned.description = (input.inner ? "#" : "") + std::string(input.fault ? "!" : "") + input.stream;
     planned.scope_inputs.push_back(
         {input.stream, "", input.inner, input.fault, &planned.source->schema(), 0});
@@ -270,6 +273,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
         if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
           if (runtime::Processor* window = PlanExpressionWindow(spec, handler.call, planned.schema)) {
             Append(planned, window);
+            planned.windowed = true;
           } else if (!deferred_) {
             deferred_ = CompileError("window '" + spec.name + "' with that condition or flag is not supported yet",
                                      ToLocation(handler.span));
@@ -285,6 +289,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
         }
         planned.last_window = runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler()));
         Append(planned, planned.last_window);
+        planned.windowed = true;
         // Windows that do not expire oldest-first need order-free min/max.
         const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
                           config->kind != runtime::WindowConfig::Kind::kFrequent &&
@@ -541,17 +546,25 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     spec.offset = NonNegativeConstant(*sel.offset, "offset");
     description += " offset " + std::to_string(*spec.offset);
   }
-  if (query.rate.kind == ast::OutputRate::Kind::kSnapshot) {
-    Fail(query.rate.span, "output snapshot is not supported yet");
-  }
   if (query.rate.kind != ast::OutputRate::Kind::kNone && query.rate.value <= 0) {
     Fail(query.rate.span, "an output rate must be positive");
   }
 
   // ---- output action
   const ast::OutputAction& action = query.action;
-  spec.emit_current = action.event_type != ast::EventType::kExpired;
-  spec.emit_expired = action.event_type != ast::EventType::kCurrent;
+  const bool snapshot = query.rate.kind == ast::OutputRate::Kind::kSnapshot;
+  ast::EventType event_type = action.event_type;
+  if (snapshot) {
+    // Snapshots hold the query's state: they see every event type (§5).
+    if (action.event_type_given && action.event_type != ast::EventType::kAll) {
+      Fail(action.span, "output snapshot takes all events: write 'insert all events into " + action.target +
+                            "' or leave the event type out");
+    }
+    event_type = ast::EventType::kAll;
+    spec.snapshot_feed = true;
+  }
+  spec.emit_current = event_type != ast::EventType::kExpired;
+  spec.emit_expired = event_type != ast::EventType::kCurrent;
   spec.description = description;
   runtime::Processor* sink = nullptr;
   switch (action.kind) {
@@ -632,7 +645,22 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     if (query.rate.kind != ast::OutputRate::Kind::kNone) group_key_rows = selector->TrackEmittedKeys();
     Append(in, selector);
   }
-  if (query.rate.kind != ast::OutputRate::Kind::kNone) {
+  if (snapshot) {
+    runtime::SnapshotSpec snap;
+    snap.period_ms = query.rate.value;
+    snap.windowed = in.windowed;
+    snap.output_schema = out_schema;
+    snap.group_keys = group_key_rows;
+    if (sel.star) {
+      snap.aggregate_columns.assign(out_schema->arity(), false);
+    } else {
+      for (const ast::OutputAttribute& attr : sel.attributes) {
+        const ast::Expr& e = *attr.expr;
+        snap.aggregate_columns.push_back(e.kind == ast::Expr::Kind::kCall && IsAggregateFunction(e.call.ns, e.call.name));
+      }
+    }
+    Append(in, runtime_->Own(std::make_unique<runtime::SnapshotLimiter>(std::move(snap), &runtime_->scheduler())));
+  } else if (query.rate.kind != ast::OutputRate::Kind::kNone) {
     runtime::RateLimitSpec rate;
     rate.which = query.rate.which == ast::OutputRate::Which::kFirst  ? runtime::RateLimitSpec::Which::kFirst
                  : query.rate.which == ast::OutputRate::Which::kLast ? runtime::RateLimitSpec::Which::kLast

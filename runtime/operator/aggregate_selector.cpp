@@ -1,5 +1,7 @@
 #include "runtime/operator/aggregate_selector.h"
 
+#include <tuple>
+
 namespace eddy::runtime {
 
 AggregateSelector::AggregateSelector(AggregateSelectorSpec spec, const Scheduler* clock)
@@ -136,21 +138,23 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
   selected_.clear();
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
-    const bool eligible = (kind == EventKind::kCurrent && select.emit_current) ||
-                          (kind == EventKind::kExpired && select.emit_expired);
-    if (!eligible) continue;
-    if (select.having && (having.null(row) || !having.at(row).b)) continue;
+    if (!Eligible(select, kind)) continue;
+    if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
     selected_.push_back(row);
   }
 
-  // 3-4. One row per chunk (per group), then order by / offset / limit.
-  CollapseRows();
-  const auto [begin, end] = OrderAndLimit(select, outputs, selected_);
+  // 3-4. One row per chunk (per group), then order by / offset / limit; a
+  // snapshot limiter takes every row as it is.
+  size_t begin = 0, end = selected_.size();
+  if (!select.snapshot_feed) {
+    CollapseRows();
+    std::tie(begin, end) = OrderAndLimit(select, outputs, selected_);
+  }
   if (begin >= end) return;
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   const std::span<const uint32_t> emitted = std::span<const uint32_t>(selected_).subspan(begin, end - begin);
-  AppendOutputRows(chunk, emitted, outputs, *out);
+  AppendOutputRows(chunk, emitted, outputs, *out, select.snapshot_feed);
   if (emitted_keys_) {
     emitted_keys_->Clear();
     for (uint32_t row : emitted) {
