@@ -79,7 +79,7 @@ class AppPlanner {
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
   PlannedInput CheckJoin(const ast::JoinInput& join);
   void CheckPattern(const ast::PatternNode& node);
-  // expression/expressionBatch windows; null when the form is not built yet.
+  // expression/expressionBatch windows.
   runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                            const runtime::Schema* input);
   runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);

@@ -1,4 +1,5 @@
 #include <cctype>
+#include <stdexcept>
 #include <cstdio>
 #include <variant>
 
@@ -131,10 +132,35 @@ class ExpressionWindowScope final : public Scope {
 
 }  // namespace
 
+namespace {
+
+// Compiles an expression window's condition text over the window's frame.
+// Throws CompileError (positions relative to `text`).
+runtime::WindowCondition CompileWindowCondition(std::string_view text, const std::string& window_name,
+                                                const runtime::Schema* input) {
+  ExpressionWindowScope frame_scope(input);
+  InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
+  runtime::WindowCondition compiled;
+  AggregateSink collect = [&](AggregateCall agg) -> uint32_t {
+    std::vector<Type> types;
+    for (const runtime::EvaluatorPtr& arg : agg.args) types.push_back(arg->type());
+    runtime::AggregateSpec a;
+    a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
+    if (!a.column) Fail(agg.span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
+    a.args = std::move(agg.args);
+    compiled.aggregates.push_back(std::move(a));
+    return static_cast<uint32_t>(compiled.aggregates.size() - 1);
+  };
+  ast::ExprPtr condition = parser::ParseExpression(text);
+  compiled.condition = CompileCondition(*condition, ExprContext{&frame_scope, &collect, &event_scope},
+                                        "the " + window_name + " condition");
+  return compiled;
+}
+
+}  // namespace
+
 runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                                      const runtime::Schema* input) {
-  // Conditions held in an attribute, and streamed current events, are not built yet.
-  if (spec.expression_attr >= 0 || spec.include_triggering_attr >= 0 || spec.stream_current_event) return nullptr;
   std::vector<runtime::Attribute> frame_attrs;
   for (const char* which : {"first.", "last."}) {
     for (const runtime::Attribute& a : input->attributes()) frame_attrs.push_back({which + a.name, a.type});
@@ -144,25 +170,30 @@ runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, con
   runtime::ExpressionWindowSpec window;
   window.batch = spec.kind == WindowKind::kExpressionBatch;
   window.include_triggering_event = spec.include_triggering_event;
+  window.include_triggering_attr = spec.include_triggering_attr;
+  window.stream_current_event = spec.stream_current_event;
   window.frame_schema = runtime_->OwnSchema(runtime::Schema(std::move(frame_attrs)));
-  ExpressionWindowScope frame_scope(input);
-  InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
-  AggregateSink collect = [&](AggregateCall agg) -> uint32_t {
-    std::vector<Type> types;
-    for (const runtime::EvaluatorPtr& arg : agg.args) types.push_back(arg->type());
-    runtime::AggregateSpec a;
-    a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
-    if (!a.column) Fail(call.args[0]->span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
-    a.args = std::move(agg.args);
-    window.aggregates.push_back(std::move(a));
-    return static_cast<uint32_t>(window.aggregates.size() - 1);
-  };
-  try {
-    ast::ExprPtr condition = parser::ParseExpression(spec.expression);
-    window.condition = CompileCondition(*condition, ExprContext{&frame_scope, &collect, &event_scope},
-                                        "the " + spec.name + " condition");
-  } catch (const CompileError& e) {
-    Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
+  if (spec.expression_attr >= 0) {
+    // The condition comes with each event: compiled when it changes.
+    window.condition_attr = spec.expression_attr;
+    const std::string name = spec.name;
+    window.compile = [name, input](std::string_view text) {
+      try {
+        return CompileWindowCondition(text, name, input);
+      } catch (const CompileError& e) {
+        throw std::invalid_argument(name + " window: the condition '" + std::string(text) +
+                                    "' does not compile: " + e.message());
+      }
+    };
+    window.log = [sink = options_.log_sink](std::string_view line) {
+      if (sink) sink("ERROR", line);
+    };
+  } else {
+    try {
+      window.condition = CompileWindowCondition(spec.expression, spec.name, input);
+    } catch (const CompileError& e) {
+      Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
+    }
   }
   runtime::WindowConfig config;
   config.text = CallText(call);
@@ -271,13 +302,8 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
       case ast::StreamHandler::Kind::kWindow: {
         WindowSpec spec = ValidateWindow(handler.call, *planned.schema);
         if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
-          if (runtime::Processor* window = PlanExpressionWindow(spec, handler.call, planned.schema)) {
-            Append(planned, window);
-            planned.windowed = true;
-          } else if (!deferred_) {
-            deferred_ = CompileError("window '" + spec.name + "' with that condition or flag is not supported yet",
-                                     ToLocation(handler.span));
-          }
+          Append(planned, PlanExpressionWindow(spec, handler.call, planned.schema));
+          planned.windowed = true;
           break;
         }
         std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(handler.call));
