@@ -221,9 +221,14 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   runtime_->role(readers->name()).fed_by_query = true;
   Declare(def.name, {DefinitionKind::kWindow, &input->schema(), def.span, false}, def.name_span);
   const WindowSpec spec = ValidateWindow(def.window, input->schema());
-  std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
-  if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
-  runtime::Processor* window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  runtime::Processor* window = nullptr;
+  if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
+    window = PlanExpressionWindow(spec, def.window, &input->schema());
+  } else {
+    std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
+    if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
+    window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  }
   window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
       readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
   input->Subscribe(window);
