@@ -71,18 +71,6 @@ void EventChunk::Grow() {
   nulls_.resize(size_t{capacity_} * arity_);
 }
 
-void EventChunk::RetainRow(const Slot* slots, const uint8_t* nulls) const {
-  for (uint32_t i : schema_->ref_slots()) {
-    if (!nulls[i]) RetainSlot(schema_->type(i), slots[i]);
-  }
-}
-
-void EventChunk::ReleaseRow(const Slot* slots, const uint8_t* nulls) const {
-  for (uint32_t i : schema_->ref_slots()) {
-    if (!nulls[i]) ReleaseSlot(schema_->type(i), slots[i]);
-  }
-}
-
 void EventChunk::SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null) {
   const Type type = schema_->type(attr);
   if (!is_null) RetainSlot(type, value);

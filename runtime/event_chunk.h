@@ -63,6 +63,29 @@ inline void ReleaseSlot(Type type, Slot slot) {
   else if (type == Type::kObject) Release(slot.obj);
 }
 
+template <uint32_t kArity>
+inline void CopyFixedRow(Slot* to, uint8_t* to_nulls, const Slot* from, const uint8_t* from_nulls) {
+  std::memcpy(to, from, sizeof(Slot) * kArity);
+  std::memcpy(to_nulls, from_nulls, kArity);
+}
+
+// Copies one row's slots and null flags. Rows are short: fixed-size copies for
+// the common arities compile to a few moves instead of a library call.
+inline void CopyRow(Slot* to, uint8_t* to_nulls, const Slot* from, const uint8_t* from_nulls, uint32_t arity) {
+  switch (arity) {
+    case 0: return;
+    case 1: return CopyFixedRow<1>(to, to_nulls, from, from_nulls);
+    case 2: return CopyFixedRow<2>(to, to_nulls, from, from_nulls);
+    case 3: return CopyFixedRow<3>(to, to_nulls, from, from_nulls);
+    case 4: return CopyFixedRow<4>(to, to_nulls, from, from_nulls);
+    case 5: return CopyFixedRow<5>(to, to_nulls, from, from_nulls);
+    case 6: return CopyFixedRow<6>(to, to_nulls, from, from_nulls);
+    default:
+      std::memcpy(to, from, sizeof(Slot) * arity);
+      std::memcpy(to_nulls, from_nulls, arity);
+  }
+}
+
 class EventChunk {
  public:
   explicit EventChunk(const Schema* schema) : schema_(schema), arity_(schema->arity()) {}
@@ -111,10 +134,7 @@ class EventChunk {
   // Appends a row whose string/object references the caller hands over.
   uint32_t AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind) {
     const uint32_t row = NewRow(timestamp, kind);
-    if (arity_ > 0) {
-      std::memcpy(mutable_row(row), slots, sizeof(Slot) * arity_);
-      std::memcpy(mutable_nulls(row), nulls, arity_);
-    }
+    CopyRow(mutable_row(row), mutable_nulls(row), slots, nulls, arity_);
     return row;
   }
   // Appends a row copied from `slots`/`nulls` (same schema), retaining references.
@@ -133,8 +153,16 @@ class EventChunk {
   }
 
   // Retains (or releases) the string/object references of one row of this schema.
-  void RetainRow(const Slot* slots, const uint8_t* nulls) const;
-  void ReleaseRow(const Slot* slots, const uint8_t* nulls) const;
+  void RetainRow(const Slot* slots, const uint8_t* nulls) const {
+    for (uint32_t i : schema_->ref_slots()) {
+      if (!nulls[i]) RetainSlot(schema_->type(i), slots[i]);
+    }
+  }
+  void ReleaseRow(const Slot* slots, const uint8_t* nulls) const {
+    for (uint32_t i : schema_->ref_slots()) {
+      if (!nulls[i]) ReleaseSlot(schema_->type(i), slots[i]);
+    }
+  }
 
   // Removes every row, releasing references; keeps capacity.
   void Clear();

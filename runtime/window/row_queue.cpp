@@ -29,10 +29,7 @@ void RowQueue::Push(const EventChunk& chunk, uint32_t row) {
   const uint32_t at = Index(size_++);
   Slot* to = slots_.data() + size_t{at} * arity_;
   uint8_t* to_nulls = nulls_.data() + size_t{at} * arity_;
-  if (arity_ > 0) {
-    std::memcpy(to, chunk.row(row), sizeof(Slot) * arity_);
-    std::memcpy(to_nulls, chunk.nulls(row), arity_);
-  }
+  CopyRow(to, to_nulls, chunk.row(row), chunk.nulls(row), arity_);
   if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
   timestamps_[at] = chunk.timestamp(row);
 }
@@ -43,10 +40,7 @@ void RowQueue::PushFront(const EventChunk& chunk, uint32_t row) {
   ++size_;
   Slot* to = slots_.data() + size_t{head_} * arity_;
   uint8_t* to_nulls = nulls_.data() + size_t{head_} * arity_;
-  if (arity_ > 0) {
-    std::memcpy(to, chunk.row(row), sizeof(Slot) * arity_);
-    std::memcpy(to_nulls, chunk.nulls(row), arity_);
-  }
+  CopyRow(to, to_nulls, chunk.row(row), chunk.nulls(row), arity_);
   if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
   timestamps_[head_] = chunk.timestamp(row);
 }
