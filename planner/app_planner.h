@@ -29,6 +29,7 @@ struct DefinitionInfo {
   const runtime::Schema* schema = nullptr;  // null for functions
   ast::SourceSpan span;
   bool inferred = false;  // created by `insert into`
+  runtime::Window* window = nullptr;  // a named window's window (joins search it)
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
@@ -37,7 +38,9 @@ struct PlannedInput {
   std::string description;
   const runtime::Schema* schema = nullptr;
   std::vector<ScopeInput> scope_inputs;
-  runtime::Processor* head = nullptr;  // first processor (subscribed to the stream)
+  // First processor, subscribed to `source` once the query is planned; joins
+  // subscribe their sides themselves and leave source null.
+  runtime::Processor* head = nullptr;
   runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
   std::vector<const runtime::Processor*> chain;
   runtime::StreamJunction* source = nullptr;
@@ -75,7 +78,8 @@ class AppPlanner {
   void PlanPartition(const ast::Partition& partition);
   PlannedInput PlanStreamInput(const ast::StreamInput& input);
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
-  PlannedInput CheckJoin(const ast::JoinInput& join);
+  // plan_join.cpp
+  PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select);
   void CheckPattern(const ast::PatternNode& node);
   // expression/expressionBatch windows; null when the form is not built yet.
   runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,

@@ -221,7 +221,8 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   const WindowSpec spec = ValidateWindow(def.window, input->schema());
   std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
   if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
-  runtime::Processor* window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  runtime::Window* window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  definitions_.find(def.name)->second.window = window;
   window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
       readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
   input->Subscribe(window);

@@ -13,6 +13,12 @@ class BatchWindowBase : public Window {
  public:
   BatchWindowBase(const WindowConfig& c, const Schema* s, Scheduler* sch)
       : Window(c, s, sch), current_(s), previous_(s) {}
+  // The last flushed batch; with stream.current.event, the batch being collected
+  // (its events were emitted on arrival).
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    (config_.stream_current_event ? current_ : previous_).AppendRuns(runs);
+    return true;
+  }
 
  protected:
   // Appends a flush of the collected batch at time `t`; the batch becomes the
