@@ -103,6 +103,7 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
       continue;
     }
     side.planned = PlanStreamInput(input);
+    if (!input.alias.empty()) side.planned.description += " as " + input.alias;
     side.named_window = def != nullptr && def->kind == DefinitionKind::kWindow;
     const ast::StreamHandler* window_handler = nullptr;
     for (const ast::StreamHandler& handler : input.handlers) {

@@ -62,7 +62,9 @@ class JoinSide final : public Processor {
   void ProbeIndexWith(uint32_t slot) { probe_key_ = static_cast<int32_t>(slot); }
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
-  std::string Describe() const override { return spec_.description; }
+  std::string Describe() const override {
+    return spec_.description + (probe_key_ >= 0 ? ", probes the other side's key index" : "");
+  }
 
  private:
   struct Scratch {
