@@ -2,6 +2,7 @@
 // in plan_definitions.cpp, queries and partitions in plan_query.cpp.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -51,6 +52,10 @@ struct PlannedInput {
   bool expired_in_arrival_order = false;
   // The last processor, when it is a window.
   runtime::Window* last_window = nullptr;
+  // Set by inputs that can skip work for EXPIRED and RESET rows when nothing
+  // downstream shows them (the query outputs current events only and does not
+  // aggregate); PlanQuery calls it then.
+  std::function<void()> current_only_output;
 };
 
 class AppPlanner {

@@ -238,6 +238,9 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     planned.chain.insert(planned.chain.end(), side.planned.chain.begin(), side.planned.chain.end());
   }
   Append(planned, output);
+  planned.current_only_output = [join_sides] {
+    for (runtime::JoinSide* side : join_sides) side->set_current_triggers_only();
+  };
   return planned;
 }
 

@@ -573,6 +573,9 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.
   if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
+  if (in.current_only_output && !spec.emit_expired && aggregates.empty() && group_keys.empty()) {
+    in.current_only_output();
+  }
   if (aggregates.empty() && group_keys.empty()) {
     Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
   } else {

@@ -101,9 +101,12 @@ void JoinSide::Process(const EventChunk& chunk, std::span<const uint32_t> rows) 
   ReentrantScratch<Scratch>::Lease s(scratch_);
   for (uint32_t row : rows) {
     switch (chunk.kind(row)) {
-      case EventKind::kCurrent:
-      case EventKind::kExpired: Trigger(*s, chunk, row); break;
+      case EventKind::kCurrent: Trigger(*s, chunk, row); break;
+      case EventKind::kExpired:
+        if (!current_only_) Trigger(*s, chunk, row);
+        break;
       case EventKind::kReset: {
+        if (current_only_) break;
         s->probe.Clear();
         s->probe.Append(chunk.timestamp(row), EventKind::kReset);
         s->matched.assign(1, 0);

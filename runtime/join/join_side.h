@@ -60,6 +60,9 @@ class JoinSide final : public Processor {
   // Probes the peer's index with this side's attribute `slot` (the peer has
   // EnableIndex on the attribute it is compared with).
   void ProbeIndexWith(uint32_t slot) { probe_key_ = static_cast<int32_t>(slot); }
+  // Only CURRENT events trigger: the query's output would drop the rows of
+  // EXPIRED and RESET triggers unseen (current events only, no aggregates).
+  void set_current_triggers_only() { current_only_ = true; }
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   std::string Describe() const override {
@@ -91,6 +94,7 @@ class JoinSide final : public Processor {
   const JoinSide* peer_ = nullptr;
   std::unique_ptr<FifoKeyIndex> index_;
   int32_t probe_key_ = -1;
+  bool current_only_ = false;
   std::vector<uint8_t> all_null_;  // other_arity_ null flags
   ReentrantScratch<Scratch> scratch_;
 };

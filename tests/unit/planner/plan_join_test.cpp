@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eddy/engine.h"
+#include "tests/unit/planner/rejection.h"
 
 namespace eddy {
 namespace {
@@ -17,22 +18,10 @@ constexpr const char* kDefs =
     "define table T (k string, z int);\n"
     "define window W (k string, x int) length(2);\n";
 
-struct Rejection {
-  std::string message;
-  SourceLocation location;
-};
+using testing::Contains;
+using testing::Rejection;
 
-Rejection Reject(const std::string& query) {
-  try {
-    App::Compile(std::string(kDefs) + query);
-  } catch (const CompileError& e) {
-    return {e.message(), e.location()};
-  }
-  FAIL("app compiled but should not have: " << query);
-  return {};
-}
-
-bool Contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+Rejection Reject(const std::string& query) { return testing::Reject(std::string(kDefs) + query); }
 
 TEST_CASE("an unqualified name both sides have is ambiguous") {
   Rejection r = Reject("from A join B on k == B.k select A.k insert into O;");

@@ -27,7 +27,9 @@ struct Capture final : Processor {
           text += chunk.nulls(r)[a] ? std::string("-") : std::to_string(chunk.row(r)[a].i32);
         }
       }
-      text += "@" + std::to_string(chunk.timestamp(r)) + ";";
+      text += '@';
+      text += std::to_string(chunk.timestamp(r));
+      text += ';';
     }
     chunks.push_back(text);
   }
