@@ -103,10 +103,10 @@ void ExternalTimeBatchWindow::Process(const EventChunk& chunk, std::span<const u
         start = *config_.start_time;
       }
       batch_end_ = start + config_.time_ms;
-      while (batch_end_ <= t) batch_end_ += config_.time_ms;
+      SkipPast(t);
     } else if (t >= batch_end_) {
       Flush(*out, t);
-      while (batch_end_ <= t) batch_end_ += config_.time_ms;  // empty periods are skipped
+      SkipPast(t);  // empty periods are skipped
     }
     current_.Push(chunk, row);
   }

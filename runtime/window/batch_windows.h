@@ -57,6 +57,13 @@ class ExternalTimeBatchWindow final : public BatchWindowBase {
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
 
  private:
+  // Moves batch_end_ on by whole periods to the first end after `t` (in one
+  // step: a start.time far before the events would take billions of periods;
+  // a period below 1 ms counts as 1 ms rather than never ending).
+  void SkipPast(int64_t t) {
+    const int64_t period = config_.time_ms > 0 ? config_.time_ms : 1;
+    if (batch_end_ <= t) batch_end_ += ((t - batch_end_) / period + 1) * period;
+  }
   bool started_ = false;
   int64_t batch_end_ = 0;
 };
