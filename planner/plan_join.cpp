@@ -111,6 +111,12 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     }
     if (side.named_window) {
       side.contents = def->window;
+      // The other side searches the window's own rows: they must be this side's rows.
+      if (side.planned.schema->arity() != def->schema->arity() && !deferred_) {
+        deferred_ = CompileError("stream functions that add attributes on named window '" + input.stream +
+                                     "' in a join are not supported yet",
+                                 ToLocation(input.span));
+      }
     } else if (window_handler == nullptr) {
       // Holds nothing; each event triggers, expires at once and resets the aggregates.
       runtime::WindowConfig none;

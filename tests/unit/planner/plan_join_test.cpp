@@ -73,6 +73,11 @@ TEST_CASE("windows a join cannot search yet, and bad conditions") {
   Rejection r = Reject("from A#window.expression('count() < 3') join B select A.k insert into O;");
   CHECK(Contains(r.message, "joining window 'expression' is not supported yet"));
   CHECK(r.location.column == 7);
+  r = testing::Reject(
+      "define stream B (k string, y int);\n"
+      "define window V (k string, r double, t double) length(2);\n"
+      "from V#pol2Cart(t, r) as v join B on v.k == B.k select v.x insert into O;");
+  CHECK(Contains(r.message, "stream functions that add attributes on named window 'V' in a join are not supported yet"));
   r = Reject("from A join B on A.x + 1 select A.k insert into O;");
   CHECK(Contains(r.message, "a join condition must be bool"));
   r = Reject("from A outer join B select A.k insert into O;");
