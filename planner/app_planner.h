@@ -2,6 +2,7 @@
 // in plan_definitions.cpp, queries and partitions in plan_query.cpp.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <memory>
@@ -29,6 +30,7 @@ struct DefinitionInfo {
   const runtime::Schema* schema = nullptr;  // null for functions
   ast::SourceSpan span;
   bool inferred = false;  // created by `insert into`
+  runtime::Window* window = nullptr;  // a named window's window (joins search it)
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
@@ -37,7 +39,9 @@ struct PlannedInput {
   std::string description;
   const runtime::Schema* schema = nullptr;
   std::vector<ScopeInput> scope_inputs;
-  runtime::Processor* head = nullptr;  // first processor (subscribed to the stream)
+  // First processor, subscribed to `source` once the query is planned; joins
+  // subscribe their sides themselves and leave source null.
+  runtime::Processor* head = nullptr;
   runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
   std::vector<const runtime::Processor*> chain;
   runtime::StreamJunction* source = nullptr;
@@ -50,6 +54,10 @@ struct PlannedInput {
   runtime::Window* last_window = nullptr;
   // Events pass a window (the query's own, or a named window it reads).
   bool windowed = false;
+  // Set by inputs that can skip work for EXPIRED and RESET rows when nothing
+  // downstream shows them (the query outputs current events only and does not
+  // aggregate); PlanQuery calls it then.
+  std::function<void()> current_only_output;
 };
 
 class AppPlanner {
@@ -77,10 +85,11 @@ class AppPlanner {
   void PlanPartition(const ast::Partition& partition);
   PlannedInput PlanStreamInput(const ast::StreamInput& input);
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
-  PlannedInput CheckJoin(const ast::JoinInput& join);
+  // plan_join.cpp
+  PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select);
   void CheckPattern(const ast::PatternNode& node);
   // expression/expressionBatch windows.
-  runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+  runtime::Window* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                            const runtime::Schema* input);
   runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);
   void Append(PlannedInput& planned, runtime::Processor* processor);

@@ -221,7 +221,7 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   runtime_->role(readers->name()).fed_by_query = true;
   Declare(def.name, {DefinitionKind::kWindow, &input->schema(), def.span, false}, def.name_span);
   const WindowSpec spec = ValidateWindow(def.window, input->schema());
-  runtime::Processor* window = nullptr;
+  runtime::Window* window = nullptr;
   if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
     window = PlanExpressionWindow(spec, def.window, &input->schema());
   } else {
@@ -229,6 +229,7 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
     if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
     window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
   }
+  definitions_.find(def.name)->second.window = window;
   window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
       readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
   input->Subscribe(window);

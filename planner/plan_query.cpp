@@ -159,7 +159,7 @@ runtime::WindowCondition CompileWindowCondition(std::string_view text, const std
 
 }  // namespace
 
-runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+runtime::Window* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                                      const runtime::Schema* input) {
   std::vector<runtime::Attribute> frame_attrs;
   for (const char* which : {"first.", "last."}) {
@@ -271,14 +271,14 @@ PlannedInput AppPlanner::PlanStreamInput(const ast::StreamInput& input) {
     PlanQuery(*input.anonymous, &name);
     planned.source = runtime_->FindStream(name);
     planned.description = name;
-    planned.scope_inputs.push_back({name, "", false, false, &planned.source->schema(), 0});
+    planned.scope_inputs.push_back({name, input.alias, false, false, &planned.source->schema(), 0});
   } else {
     planned.source = ResolveSourceStream(input);
     const DefinitionInfo* def = input.inner || input.fault ? nullptr : Find(input.stream);
     planned.windowed = def != nullptr && def->kind == DefinitionKind::kWindow;
     planned.description = (input.inner ? "#" : "") + std::string(input.fault ? "!" : "") + input.stream;
     planned.scope_inputs.push_back(
-        {input.stream, "", input.inner, input.fault, &planned.source->schema(), 0});
+        {input.stream, input.alias, input.inner, input.fault, &planned.source->schema(), 0});
   }
   planned.schema = &planned.source->schema();
   PlanHandlers(input, planned);
@@ -416,45 +416,6 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
   }
 }
 
-PlannedInput AppPlanner::CheckJoin(const ast::JoinInput& join) {
-  std::vector<ScopeInput> inputs;
-  uint32_t offset = 0;
-  for (const ast::StreamInput* side : {&join.left, &join.right}) {
-    const runtime::Schema* schema = nullptr;
-    const DefinitionInfo* def = side->anonymous ? nullptr : Find(side->stream);
-    if (def != nullptr && def->schema != nullptr && !side->inner && !side->fault) {
-      schema = def->schema;
-    } else {
-      schema = &ResolveSourceStream(*side)->schema();
-    }
-    inputs.push_back({side->stream, side->alias, side->inner, side->fault, schema, offset});
-    offset += schema->arity();
-  }
-  if (join.left.unidirectional && join.right.unidirectional) {
-    Fail(join.span, "only one side of a join may be unidirectional");
-  }
-  InputScope scope(inputs);
-  if (join.on) CompileCondition(*join.on, ExprContext{&scope}, "a join condition");
-  for (const ast::StreamInput* side : {&join.left, &join.right}) {
-    for (const ast::StreamHandler& handler : side->handlers) {
-      if (handler.kind == ast::StreamHandler::Kind::kWindow) {
-        ValidateWindow(handler.call, *inputs[side == &join.left ? 0 : 1].schema);
-      }
-    }
-  }
-  // The select clause is checked against both sides before the join is rejected.
-  PlannedInput planned;
-  std::vector<runtime::Attribute> attrs;
-  for (const ScopeInput& input : inputs) {
-    for (const runtime::Attribute& a : input.schema->attributes()) attrs.push_back(a);
-  }
-  planned.schema = runtime_->OwnSchema(runtime::Schema(std::move(attrs)));
-  planned.scope_inputs = std::move(inputs);
-  planned.description = "join";
-  if (!deferred_) deferred_ = CompileError("joins are not supported yet", ToLocation(join.span));
-  return planned;
-}
-
 void AppPlanner::CheckPattern(const ast::PatternNode& node) {
   if (node.kind == ast::PatternNode::Kind::kStream || node.kind == ast::PatternNode::Kind::kAbsent) {
     const DefinitionInfo* def = Find(node.input.stream);
@@ -473,7 +434,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   PlannedInput in;
   std::visit(Overloaded{
                  [&](const ast::StreamInput& s) { in = PlanStreamInput(s); },
-                 [&](const ast::JoinInput& j) { in = CheckJoin(j); },
+                 [&](const ast::JoinInput& j) { in = PlanJoin(j, query.selector); },
                  [&](const ast::PatternInput& p) {
                    CheckPattern(*p.root);
                    Fail(p.span, p.sequence ? "sequences are not supported yet"
@@ -657,6 +618,9 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.
   if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
+  if (in.current_only_output && !spec.emit_expired && aggregates.empty() && group_keys.empty()) {
+    in.current_only_output();
+  }
   if (aggregates.empty() && group_keys.empty()) {
     Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
   } else {
@@ -702,7 +666,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     Append(in, runtime_->Own(std::make_unique<runtime::RateLimiter>(rate, &runtime_->scheduler())));
   }
   Append(in, sink);
-  in.source->Subscribe(in.head);
+  if (in.source != nullptr) in.source->Subscribe(in.head);
   runtime_->AddQuery({name, in.description, in.chain});
 }
 

@@ -59,7 +59,9 @@ void TimeBatchWindow::Arm() {
     }
   } else {
     // Idle periods were skipped: realign to the schedule.
-    while (next_boundary_ <= now()) next_boundary_ += config_.time_ms;
+    if (next_boundary_ <= now()) {
+      next_boundary_ += ((now() - next_boundary_) / config_.time_ms + 1) * config_.time_ms;
+    }
   }
   armed_ = true;
   scheduler_->Schedule(next_boundary_, this);
@@ -100,7 +102,7 @@ void ExternalTimeBatchWindow::Start(const EventChunk& chunk, uint32_t row, int64
   }
   const int64_t start = config_.start_time.value_or(t);
   batch_end_ = start + config_.time_ms;
-  while (batch_end_ <= t) batch_end_ += config_.time_ms;
+  SkipPast(t);
 }
 
 void ExternalTimeBatchWindow::Hold(const EventChunk& chunk, uint32_t row) {
@@ -157,7 +159,7 @@ void ExternalTimeBatchWindow::Process(const EventChunk& chunk, std::span<const u
       } else {
         Flush(*out, latest_);
       }
-      while (batch_end_ <= latest_) batch_end_ += config_.time_ms;  // empty periods are skipped
+      SkipPast(latest_);  // empty periods are skipped
       // The timeout counts again from this flush.
       if (has_timeout()) ScheduleTimeout(now() + config_.timeout_ms);
     }
@@ -179,9 +181,8 @@ void ExternalTimeBatchWindow::OnTimer(int64_t due) {
   } else {
     Reflush(*out, latest_);
   }
-  // An idle tick changes nothing: tick again only once events are held
-  // (Process resumes the schedule when late events arrive).
-  if (!current_.empty()) ResumeTimeouts();
+  // The held events are now all flushed: an idle tick would change nothing, so
+  // the schedule resumes only when late events arrive (Process).
   Emit(*out);
 }
 

@@ -13,6 +13,12 @@ class BatchWindowBase : public Window {
  public:
   BatchWindowBase(const WindowConfig& c, const Schema* s, Scheduler* sch)
       : Window(c, s, sch), current_(s), previous_(s) {}
+  // The last flushed batch; with stream.current.event, the batch being collected
+  // (its events were emitted on arrival).
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    (config_.stream_current_event ? current_ : previous_).AppendRuns(runs);
+    return true;
+  }
 
  protected:
   // Appends a flush of the collected batch at time `t`; the batch becomes the
@@ -67,6 +73,13 @@ class ExternalTimeBatchWindow final : public BatchWindowBase {
   void ResumeTimeouts();
   bool has_timeout() const { return config_.timeout_ms > 0; }
 
+  // Moves batch_end_ on by whole periods to the first end after `t` (in one
+  // step: a start.time far before the events would take billions of periods;
+  // a period below 1 ms counts as 1 ms rather than never ending).
+  void SkipPast(int64_t t) {
+    const int64_t period = config_.time_ms > 0 ? config_.time_ms : 1;
+    if (batch_end_ <= t) batch_end_ += ((t - batch_end_) / period + 1) * period;
+  }
   bool started_ = false;
   int64_t batch_end_ = 0;
   int64_t latest_ = INT64_MIN;   // the largest attribute value seen

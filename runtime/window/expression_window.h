@@ -46,6 +46,11 @@ class ExpressionWindow final : public Window {
   ExpressionWindow(const WindowConfig& config, const Schema* schema, Scheduler* scheduler,
                    ExpressionWindowSpec spec);
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  // What a join searches: the held events (batch: the last flushed batch).
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    (spec_.batch && !spec_.stream_current_event ? previous_ : held_).AppendRuns(runs);
+    return true;
+  }
 
  private:
   // Feeds one event entering (CURRENT), leaving (EXPIRED) or a reset to the

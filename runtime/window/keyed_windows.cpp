@@ -164,6 +164,17 @@ void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint3
 
 // ---------------------------------------------------------------- session
 
+bool SessionWindow::AppendContents(std::vector<RowRun>& runs) const {
+  std::vector<const Key*> keys;
+  for (const auto& [name, k] : keys_) keys.push_back(k.get());
+  std::sort(keys.begin(), keys.end(), [](const Key* a, const Key* b) { return a->opened < b->opened; });
+  for (const Key* k : keys) {
+    k->previous.events.AppendRuns(runs);
+    k->current.events.AppendRuns(runs);
+  }
+  return true;
+}
+
 void SessionWindow::SetTimes(Session& s, int64_t start, int64_t last) {
   s.start = start;
   s.end = last + gap();

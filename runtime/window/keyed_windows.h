@@ -21,6 +21,10 @@ class RowSlots {
   uint32_t Store(const EventChunk& chunk, uint32_t row);
   void Free(uint32_t slot);
   const EventChunk& rows() const { return rows_; }
+  // Appends the stored row in `slot` as a run of one.
+  void AppendRun(uint32_t slot, std::vector<RowRun>& runs) const {
+    runs.push_back({rows_.row(slot), rows_.nulls(slot), 1});
+  }
 
  private:
   EventChunk rows_;
@@ -33,6 +37,10 @@ class SortWindow final : public Window {
  public:
   SortWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), store_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {  // in sort order
+    for (uint32_t slot : held_) store_.AppendRun(slot, runs);
+    return true;
+  }
 
  private:
   bool Before(uint32_t a, uint32_t b) const;
@@ -47,6 +55,10 @@ class FrequentWindow final : public Window {
  public:
   FrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), store_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {  // each key's latest event
+    for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
+    return true;
+  }
 
  private:
   struct Entry {
@@ -70,6 +82,10 @@ class LossyFrequentWindow final : public Window {
  public:
   LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch);
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {  // each key's latest event
+    for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
+    return true;
+  }
 
  private:
   struct Entry {
@@ -97,6 +113,8 @@ class SessionWindow final : public Window {
  public:
   SessionWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  // Each key's previous and current session, keys in opening order.
+  bool AppendContents(std::vector<RowRun>& runs) const override;
   void OnTimer(int64_t due) override;
 
  private:

@@ -1,5 +1,6 @@
 #include "runtime/window/row_queue.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace eddy::runtime {
@@ -22,6 +23,13 @@ void RowQueue::Grow() {
   timestamps_.swap(timestamps);
   capacity_ = new_capacity;
   head_ = 0;
+}
+
+void RowQueue::AppendRuns(std::vector<RowRun>& runs) const {
+  if (size_ == 0) return;
+  const uint32_t first = std::min(size_, capacity_ - head_);
+  runs.push_back({row(0), nulls(0), first});
+  if (first < size_) runs.push_back({slots_.data(), nulls_.data(), size_ - first});
 }
 
 void RowQueue::Push(const EventChunk& chunk, uint32_t row) {

@@ -11,6 +11,10 @@ class LengthWindow final : public Window {
  public:
   LengthWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
 
  private:
   RowQueue held_;
@@ -24,6 +28,10 @@ class TimedSlidingWindow final : public Window {
   TimedSlidingWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
       : Window(c, s, sch), held_(s), timer_expired_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
   void OnTimer(int64_t due) override;
 
  private:
@@ -39,6 +47,10 @@ class ExternalTimeWindow final : public Window {
  public:
   ExternalTimeWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
 
  private:
   RowQueue held_;
@@ -49,6 +61,10 @@ class DelayWindow final : public Window {
  public:
   DelayWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
   void OnTimer(int64_t due) override;
 
  private:

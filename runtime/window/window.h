@@ -62,6 +62,14 @@ class Window : public Processor, public Timer {
   // per expiring timestamp).
   void set_lazy_timer_expiry(bool lazy) { lazy_timer_expiry_ = lazy; }
 
+  // What the window holds now, for a join to search (LANGUAGE.md §10): the
+  // events it has emitted as CURRENT and not yet as EXPIRED (a batch window's
+  // last flushed batch; delay: the events still delayed), appended to `runs` as
+  // runs of rows read in place, oldest first where the window keeps an order.
+  // Valid until the window next processes an event or a timer. Returns false
+  // for windows that cannot be searched.
+  virtual bool AppendContents(std::vector<RowRun>& /*runs*/) const { return false; }
+
  protected:
   int64_t now() const { return scheduler_->now(); }
   void Emit(EventChunk& chunk) {

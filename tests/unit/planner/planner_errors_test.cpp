@@ -5,28 +5,14 @@
 #include <string>
 
 #include "eddy/engine.h"
+#include "tests/unit/planner/rejection.h"
 
 namespace eddy {
 namespace {
 
-struct Rejection {
-  std::string message;
-  SourceLocation location;
-};
-
-Rejection Reject(const std::string& app) {
-  try {
-    App::Compile(app);
-  } catch (const CompileError& e) {
-    return {e.message(), e.location()};
-  }
-  FAIL("app compiled but should not have: " << app);
-  return {};
-}
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using testing::Contains;
+using testing::Reject;
+using testing::Rejection;
 
 constexpr const char* kStock = "define stream StockStream (symbol string, price double, volume long);\n";
 
