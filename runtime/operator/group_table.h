@@ -54,4 +54,24 @@ class GroupTable {
   std::vector<uint32_t> free_ids_;
 };
 
+// Group ids for the rows of a chunk of group keys, such as the keys an
+// AggregateSelector exports for its emitted rows (rate limiters downstream).
+class KeyRowGroups {
+ public:
+  // REQUIRES: `keys` outlives this; its rows are read at the time of GroupOf.
+  explicit KeyRowGroups(const EventChunk* keys) : keys_(keys), table_(&keys->schema()) {}
+  uint32_t GroupOf(uint32_t row) {
+    views_.clear();
+    for (uint32_t k = 0; k < keys_->arity(); ++k) {
+      views_.push_back({keys_->slots() + k, keys_->null_flags() + k, keys_->arity(), keys_->arity()});
+    }
+    return table_.FindOrAdd(views_, row);
+  }
+
+ private:
+  const EventChunk* keys_;
+  GroupTable table_;
+  std::vector<ColumnView> views_;
+};
+
 }  // namespace eddy::runtime

@@ -8,18 +8,10 @@ RateLimiter::RateLimiter(RateLimitSpec spec, Scheduler* scheduler)
       buffer_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
-  if (spec_.group_keys != nullptr) groups_ = std::make_unique<GroupTable>(&spec_.group_keys->schema());
+  if (spec_.group_keys != nullptr) groups_ = std::make_unique<KeyRowGroups>(spec_.group_keys);
 }
 
-uint32_t RateLimiter::GroupOf(uint32_t row) {
-  if (!groups_) return 0;
-  const EventChunk& keys = *spec_.group_keys;
-  key_views_.clear();
-  for (uint32_t k = 0; k < keys.arity(); ++k) {
-    key_views_.push_back({keys.slots() + k, keys.null_flags() + k, keys.arity(), keys.arity()});
-  }
-  return groups_->FindOrAdd(key_views_, row);
-}
+uint32_t RateLimiter::GroupOf(uint32_t row) { return groups_ ? groups_->GroupOf(row) : 0; }
 
 void RateLimiter::Emit(EventChunk& chunk) {
   if (chunk.empty() || next_ == nullptr) return;

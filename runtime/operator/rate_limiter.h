@@ -44,8 +44,7 @@ class RateLimiter final : public Processor, public Timer {
 
   RateLimitSpec spec_;
   Scheduler* scheduler_;
-  std::unique_ptr<GroupTable> groups_;
-  std::vector<ColumnView> key_views_;
+  std::unique_ptr<KeyRowGroups> groups_;
   bool started_ = false;
   int64_t counter_ = 0;
   std::vector<int64_t> group_counters_;     // first every N events, per group

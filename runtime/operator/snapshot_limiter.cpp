@@ -18,22 +18,14 @@ SnapshotLimiter::SnapshotLimiter(SnapshotSpec spec, Scheduler* scheduler)
   else if (count == 0) mode_ = Mode::kHeldRows;
   else if (count == aggregates.size()) mode_ = Mode::kLastWhileHeld;
   else mode_ = Mode::kHeldRowsLatestAggregates;
-  if (spec_.group_keys != nullptr) groups_ = std::make_unique<GroupTable>(&spec_.group_keys->schema());
+  if (spec_.group_keys != nullptr) groups_ = std::make_unique<KeyRowGroups>(spec_.group_keys);
 }
 
 std::string SnapshotLimiter::Describe() const {
   return "Snapshot every " + std::to_string(spec_.period_ms) + " ms";
 }
 
-uint32_t SnapshotLimiter::GroupOf(uint32_t row) {
-  if (!groups_) return 0;
-  const EventChunk& keys = *spec_.group_keys;
-  key_views_.clear();
-  for (uint32_t k = 0; k < keys.arity(); ++k) {
-    key_views_.push_back({keys.slots() + k, keys.null_flags() + k, keys.arity(), keys.arity()});
-  }
-  return groups_->FindOrAdd(key_views_, row);
-}
+uint32_t SnapshotLimiter::GroupOf(uint32_t row) { return groups_ ? groups_->GroupOf(row) : 0; }
 
 bool SnapshotLimiter::SameRow(uint32_t held, const EventChunk& chunk, uint32_t row, bool skip_aggregates) const {
   const Schema& schema = chunk.schema();

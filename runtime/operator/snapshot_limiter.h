@@ -56,8 +56,7 @@ class SnapshotLimiter final : public Processor, public Timer {
   SnapshotSpec spec_;
   Mode mode_;
   Scheduler* scheduler_;
-  std::unique_ptr<GroupTable> groups_;
-  std::vector<ColumnView> key_views_;
+  std::unique_ptr<KeyRowGroups> groups_;
   bool started_ = false;
   EventChunk held_;                   // kHeldRows*: held rows in arrival order
   std::vector<uint32_t> held_group_;  // the group of each held row

@@ -86,36 +86,50 @@ std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vecto
   return key;
 }
 
+CountedKeys::Entry* CountedKeys::Find(const std::string& key) {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+CountedKeys::Entry& CountedKeys::Store(const std::string& key, const EventChunk& chunk, uint32_t row) {
+  auto [it, added] = entries_.try_emplace(key);
+  if (added) {
+    order_.Insert(key);
+  } else {
+    store_.Free(it->second.slot);
+  }
+  it->second.slot = store_.Store(chunk, row);
+  return it->second;
+}
+
+void CountedKeys::Evict(const std::string& key, int64_t now, EventChunk& out) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  out.AppendCopy(store_.rows(), it->second.slot, EventKind::kExpired);
+  out.set_timestamp(out.size() - 1, now);
+  store_.Free(it->second.slot);
+  entries_.erase(it);
+  order_.Erase(key);
+}
+
+void CountedKeys::AppendContents(std::vector<RowRun>& runs) const {
+  for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
+}
+
 void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      ++it->second.count;
-      store_.Free(it->second.slot);
-      it->second.slot = store_.Store(chunk, row);
-      out->AppendCopy(chunk, row, EventKind::kCurrent);
-      continue;
-    }
-    if (entries_.size() >= static_cast<size_t>(config_.length)) {
+    if (keys_.Find(key) == nullptr && keys_.size() >= static_cast<size_t>(config_.length)) {
       // Full: every count goes down; keys reaching zero leave.
-      // In the reference's hash-map order, which decides the order of evictions.
-      for (const std::string& k : order_.Keys()) {
-        Entry& e = entries_[k];
-        if (--e.count > 0) continue;
-        out->AppendCopy(store_.rows(), e.slot, EventKind::kExpired);
-        out->set_timestamp(out->size() - 1, now());
-        store_.Free(e.slot);
-        entries_.erase(k);
-        order_.Erase(k);
+      for (const std::string& k : keys_.Keys()) {
+        if (--keys_.Find(k)->count <= 0) keys_.Evict(k, now(), *out);
       }
-      if (entries_.size() >= static_cast<size_t>(config_.length)) continue;  // dropped silently
+      if (keys_.size() >= static_cast<size_t>(config_.length)) continue;  // dropped silently
     }
-    entries_[key] = Entry{1, store_.Store(chunk, row)};
-    order_.Insert(key);
+    ++keys_.Store(key, chunk, row).count;
     out->AppendCopy(chunk, row, EventKind::kCurrent);
   }
   Emit(*out);
@@ -124,7 +138,7 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
 // ---------------------------------------------------------------- lossyFrequent
 
 LossyFrequentWindow::LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
-    : Window(c, s, sch), store_(s), width_(std::ceil(1.0 / c.error)) {}
+    : Window(c, s, sch), keys_(s), width_(std::ceil(1.0 / c.error)) {}
 
 void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
@@ -134,28 +148,18 @@ void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint3
     ++total_;
     if (total_ != 1) bucket_ = static_cast<int64_t>(std::ceil(static_cast<double>(total_) / width_));
     const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      ++it->second.count;
-      store_.Free(it->second.slot);
-      it->second.slot = store_.Store(chunk, row);
-    } else {
-      it = entries_.emplace(key, Entry{1, bucket_ - 1, store_.Store(chunk, row)}).first;
-      order_.Insert(key);
-    }
-    if (static_cast<double>(it->second.count) >= (config_.support - config_.error) * static_cast<double>(total_)) {
+    const bool known = keys_.Find(key) != nullptr;
+    CountedKeys::Entry& entry = keys_.Store(key, chunk, row);
+    if (!known) entry.bucket = bucket_ - 1;
+    ++entry.count;
+    if (static_cast<double>(entry.count) >= (config_.support - config_.error) * static_cast<double>(total_)) {
       out->AppendCopy(chunk, row, EventKind::kCurrent);
     }
     if (std::fmod(static_cast<double>(total_), width_) == 0) {
-      // A bucket ends: forget the keys too rare to matter, in the reference's order.
-      for (const std::string& k : order_.Keys()) {
-        Entry& e = entries_[k];
-        if (e.count + e.bucket > bucket_) continue;
-        out->AppendCopy(store_.rows(), e.slot, EventKind::kExpired);
-        out->set_timestamp(out->size() - 1, now());
-        store_.Free(e.slot);
-        entries_.erase(k);
-        order_.Erase(k);
+      // A bucket ends: forget the keys too rare to matter.
+      for (const std::string& k : keys_.Keys()) {
+        const CountedKeys::Entry* e = keys_.Find(k);
+        if (e->count + e->bucket <= bucket_) keys_.Evict(k, now(), *out);
       }
     }
   }

@@ -48,31 +48,52 @@ class SortWindow final : public Window {
   std::vector<uint32_t> held_;  // slots, in sort order (ties: arrival order)
 };
 
+// The key frequent and lossyFrequent count by: the Java text forms of the listed
+// attributes (else all), concatenated, as the reference builds it.
+std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs);
+
+// What frequent and lossyFrequent keep: per key a count, a bucket (lossy
+// counting) and the key's latest event; keys iterate in the reference's
+// hash-map order, which decides the order of evictions.
+class CountedKeys {
+ public:
+  struct Entry {
+    int64_t count = 0;
+    int64_t bucket = 0;
+    uint32_t slot = 0;  // the key's latest event
+  };
+  explicit CountedKeys(const Schema* schema) : store_(schema) {}
+
+  size_t size() const { return entries_.size(); }
+  Entry* Find(const std::string& key);
+  // Makes `chunk` row `row` the latest event of `key`, adding the key if new.
+  Entry& Store(const std::string& key, const EventChunk& chunk, uint32_t row);
+  // Emits the key's latest event EXPIRED at `now` and forgets the key.
+  void Evict(const std::string& key, int64_t now, EventChunk& out);
+  std::vector<std::string> Keys() const { return order_.Keys(); }
+  void AppendContents(std::vector<RowRun>& runs) const;
+
+ private:
+  RowSlots store_;
+  std::unordered_map<std::string, Entry> entries_;
+  JavaMapOrder order_;
+};
+
 // frequent(N[, attrs...]): Misra-Gries over the key (the listed attributes, else
 // all): a known key counts up, a new key is admitted while there is room, and a
 // new key when full decrements every count, expiring the keys that reach zero.
 class FrequentWindow final : public Window {
  public:
-  FrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), store_(s) {}
+  FrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), keys_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   bool AppendContents(std::vector<RowRun>& runs) const override {  // each key's latest event
-    for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
+    keys_.AppendContents(runs);
     return true;
   }
 
  private:
-  struct Entry {
-    int64_t count;
-    uint32_t slot;  // the key's latest event
-  };
-  RowSlots store_;
-  std::unordered_map<std::string, Entry> entries_;
-  JavaMapOrder order_;  // the keys, in the reference's iteration order
+  CountedKeys keys_;
 };
-
-// The key frequent and lossyFrequent count by: the Java text forms of the listed
-// attributes (else all), concatenated, as the reference builds it.
-std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs);
 
 // lossyFrequent(support[, error][, attrs...]): lossy counting over buckets of
 // ceil(1/error) events. An arrival passes when its key's count reaches
@@ -83,20 +104,13 @@ class LossyFrequentWindow final : public Window {
   LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch);
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   bool AppendContents(std::vector<RowRun>& runs) const override {  // each key's latest event
-    for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
+    keys_.AppendContents(runs);
     return true;
   }
 
  private:
-  struct Entry {
-    int64_t count;
-    int64_t bucket;  // the bucket before the key's first event
-    uint32_t slot;   // the key's latest event
-  };
-  RowSlots store_;
-  std::unordered_map<std::string, Entry> entries_;
-  JavaMapOrder order_;  // the keys, in the reference's iteration order
-  double width_;        // events per bucket
+  CountedKeys keys_;  // bucket: the bucket before the key's first event
+  double width_;      // events per bucket
   int64_t total_ = 0;
   int64_t bucket_ = 1;
 };
