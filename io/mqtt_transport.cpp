@@ -6,8 +6,11 @@
 // each message inside Paho's message callback; Paho acknowledges a QoS 1
 // message only after that callback returns, so a message whose processing did
 // not finish (a crash, SIGKILL) is delivered again after a restart: at least
-// once, never lost. Sinks publish through Paho's persistent outgoing store
-// (files under the state directory), buffered while disconnected.
+// once. Sinks publish QoS 1 from memory, buffered while disconnected and resent
+// after a reconnect. Known limits (Paho C 1.3.12): a SIGKILL loses output that
+// was handed to Paho but not yet written to the socket; after a broker restart
+// Paho occasionally resends a malformed packet and the broker drops the
+// connection again (it recovers on a later reconnect, or not).
 //
 // Backpressure: processing runs on Paho's callback thread, so a slow app slows
 // reading from the socket and the broker queues for us; nothing queues without
@@ -59,13 +62,15 @@ mqtt::connect_options ConnectOptions(const TransportSpec& spec) {
   if (!user.empty()) options.set_user_name(user);
   const std::string password = spec.Get("password", "");
   if (!password.empty()) options.set_password(password);
-  options.set_max_inflight(1000);
+  options.set_max_inflight(100);
+  // 3.1.1 only: Paho's default falls back to 3.1 after a failed attempt.
+  options.set_mqtt_version(MQTTVERSION_3_1_1);
   const std::string url = BrokerUrl(spec.Get("url", ""));
   if (url.rfind("ssl://", 0) == 0 || url.rfind("wss://", 0) == 0) options.set_ssl(mqtt::ssl_options());
   return options;
 }
 
-std::string PersistDir(const TransportEnvironment& env, const std::string& client_id) {
+std::string PersistDir(const TransportEnvironment& env, const std::string&) {
   std::filesystem::path dir = std::filesystem::path(env.state_dir) / "mqtt";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -235,13 +240,14 @@ class MqttSink final : public Sink, public mqtt::callback {
         qos_(static_cast<int>(spec.GetInt("quality.of.service", 1))),
         retain_(spec.GetBool("retain", false)) {
     const std::string id = ClientId(spec, env, index, "sink");
-    const bool persistent = !spec.GetBool("clean.session", false);
     mqtt::create_options create;
     create.set_send_while_disconnected(true, true);
     create.set_max_buffered_messages(static_cast<int>(spec.GetInt("max.buffered.messages", 100000)));
     const std::string url = BrokerUrl(spec.Get("url", ""));
-    auto client = persistent ? std::make_unique<mqtt::async_client>(url, id, create, PersistDir(env, id))
-                             : std::make_unique<mqtt::async_client>(url, id, create);
+    // Outgoing messages are kept in memory, not in Paho's file store: with the
+    // file store, Paho C 1.3.12 was seen resending malformed packets after a
+    // broker restart without ever recovering.
+    auto client = std::make_unique<mqtt::async_client>(url, id, create, nullptr);
     connection_ = std::make_unique<Connection>(spec, id, std::move(client), stats_);
   }
   ~MqttSink() override { Stop(); }
