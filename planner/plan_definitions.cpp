@@ -140,7 +140,8 @@ void AppPlanner::PlanDefinition(const ast::StreamDef& def) {
         Fail(a.span, "@OnError takes action='LOG', 'STREAM' or 'STORE'");
       }
     } else if (EqualsIgnoreCase(a.name, "source") || EqualsIgnoreCase(a.name, "sink")) {
-      Fail(a.span, "@" + a.name + " (sources and sinks) is not supported yet");
+      // Transports are io/'s: it reads them through the public API and checks
+      // their types and options against its own catalog.
     } else if (EqualsIgnoreCase(a.name, "async") || EqualsIgnoreCase(a.name, "info")) {
       // Threading hints: no effect on results.
     } else {
