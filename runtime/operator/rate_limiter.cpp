@@ -42,13 +42,22 @@ void RateLimiter::FlushLatest() {
   Emit(*out);
 }
 
-void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+void RateLimiter::ArmPeriod() {
+  if (armed_ || !spec_.by_time || spec_.which == RateLimitSpec::Which::kFirst) return;
+  const int64_t now = scheduler_->now();
   if (!started_) {
     started_ = true;
-    if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) {
-      scheduler_->Schedule(scheduler_->now() + spec_.value, this);
-    }
+    period_end_ = now + spec_.value;  // periods are anchored at the first row
+  } else if (period_end_ <= now) {
+    // Idle periods were skipped; a period end due exactly now has passed.
+    period_end_ += ((now - period_end_) / spec_.value + 1) * spec_.value;
   }
+  armed_ = true;
+  scheduler_->Schedule(period_end_, this);
+}
+
+void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (!rows.empty()) ArmPeriod();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   for (uint32_t row : rows) {
@@ -100,7 +109,12 @@ void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> row
 }
 
 void RateLimiter::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + spec_.value, this);
+  armed_ = false;
+  period_end_ = due + spec_.value;
+  // A period that ends with nothing buffered emits nothing: stop ticking until
+  // the next row (ArmPeriod resumes on the same schedule).
+  if (buffer_.empty() && latest_.empty()) return;
+  ArmPeriod();
   if (spec_.which == RateLimitSpec::Which::kLast) {
     FlushLatest();
     return;

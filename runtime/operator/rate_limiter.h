@@ -37,6 +37,8 @@ class RateLimiter final : public Processor, public Timer {
 
  private:
   uint32_t GroupOf(uint32_t row);
+  // Schedules the end of the current period (time-based all/last), unless armed.
+  void ArmPeriod();
   void Emit(EventChunk& chunk);
   // Remembers `row` as its group's latest (last every ...).
   void KeepLatest(const EventChunk& chunk, uint32_t row, uint32_t group);
@@ -46,6 +48,8 @@ class RateLimiter final : public Processor, public Timer {
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
   bool started_ = false;
+  bool armed_ = false;
+  int64_t period_end_ = 0;
   int64_t counter_ = 0;
   std::vector<int64_t> group_counters_;     // first every N events, per group
   std::vector<int64_t> group_last_emit_;    // first every T, per group (-1: never)

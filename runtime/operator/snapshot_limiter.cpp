@@ -93,11 +93,21 @@ void SnapshotLimiter::Clear() {
   group_order_.clear();
 }
 
-void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+void SnapshotLimiter::ArmPeriod() {
+  if (armed_) return;
+  const int64_t now = scheduler_->now();
   if (!started_) {
     started_ = true;
-    scheduler_->Schedule(scheduler_->now() + spec_.period_ms, this);
+    period_end_ = now + spec_.period_ms;  // periods are anchored at the first row
+  } else if (period_end_ <= now) {
+    period_end_ += ((now - period_end_) / spec_.period_ms + 1) * spec_.period_ms;
   }
+  armed_ = true;
+  scheduler_->Schedule(period_end_, this);
+}
+
+void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (!rows.empty()) ArmPeriod();
   for (uint32_t row : rows) {
     switch (chunk.kind(row)) {
       case EventKind::kCurrent: Remember(chunk, row, GroupOf(row)); break;
@@ -109,7 +119,11 @@ void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t>
 }
 
 void SnapshotLimiter::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + spec_.period_ms, this);
+  armed_ = false;
+  period_end_ = due + spec_.period_ms;
+  // An empty state emits nothing: stop ticking until the next row.
+  if (held_.empty() && group_order_.empty()) return;
+  ArmPeriod();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   switch (mode_) {

@@ -46,6 +46,7 @@ class SnapshotLimiter final : public Processor, public Timer {
   enum class Mode { kLast, kHeldRows, kLastWhileHeld, kHeldRowsLatestAggregates };
 
   uint32_t GroupOf(uint32_t row);
+  void ArmPeriod();
   // True when held row `held` equals `chunk` row `row` on the compared columns.
   bool SameRow(uint32_t held, const EventChunk& chunk, uint32_t row, bool skip_aggregates) const;
   void Remember(const EventChunk& chunk, uint32_t row, uint32_t group);
@@ -58,6 +59,8 @@ class SnapshotLimiter final : public Processor, public Timer {
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
   bool started_ = false;
+  bool armed_ = false;
+  int64_t period_end_ = 0;
   EventChunk held_;                   // kHeldRows*: held rows in arrival order
   std::vector<uint32_t> held_group_;  // the group of each held row
   EventChunk latest_;                 // row g: group g's latest row (kLast*, aggregates)
