@@ -6,6 +6,7 @@
 //       (about 1 M live events in the window).
 // 100 symbols; events are built in memory and sent in batches of 1000.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <string>
 #include <vector>
@@ -56,6 +57,45 @@ BENCHMARK(BM_TimeWindowSumGroupBy);
 void BM_TimeWindowSumGroupBy1MLive(benchmark::State& state) {
   Run(state, "from S#window.time(1 sec) select symbol, sum(volume) as v group by symbol insert into O;", 1000);
 }
+
+// Bytes in use on the heap, mmap'd blocks included.
+size_t HeapBytes() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+// (c)'s memory: heap bytes per windowed event once the window holds ~1 M events,
+// minus the events' own string payloads (each event's symbol is its own string).
+void BM_TimeWindowMemoryPerEvent(benchmark::State& state) {
+  constexpr int kLive = 1'000'000;
+  for (auto _ : state) {
+    auto app = eddy::App::Compile(
+        "define stream S (symbol string, price double, volume long);\n"
+        "from S#window.time(1 sec) select symbol, sum(volume) as v group by symbol insert into O;",
+        {.playback = true});
+    app->Subscribe("O", [](const eddy::EventBatchView&) {});
+    eddy::InputHandle in = app->Input("S");
+    std::vector<std::string> symbols;
+    for (int i = 0; i < 100; ++i) symbols.push_back("SYM" + std::to_string(i));
+    eddy::EventBatch batch = in.NewBatch();
+    const size_t before = HeapBytes();
+    size_t string_bytes = 0;
+    for (int64_t event = 0; event < kLive; ++event) {
+      const std::string& symbol = symbols[static_cast<size_t>(event % 100)];
+      batch.Add(event / 1000).SetString(0, symbol).SetDouble(1, 1.0).SetLong(2, event % 13);
+      // A string rep: 8 bytes of header, the text and a NUL, in a malloc chunk.
+      string_bytes += ((8 + symbol.size() + 1 + 8 + 15) / 16) * 16;
+      if (batch.size() == kBatch) {
+        in.Send(batch);
+        batch.Clear();
+      }
+    }
+    const size_t after = HeapBytes();
+    state.counters["bytes_per_event"] = (static_cast<double>(after - before) - static_cast<double>(string_bytes)) / kLive;
+    state.counters["string_bytes_per_event"] = static_cast<double>(string_bytes) / kLive;
+  }
+}
+BENCHMARK(BM_TimeWindowMemoryPerEvent)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TimeWindowSumGroupBy1MLive);
 
 }  // namespace

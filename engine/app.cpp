@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <variant>
 #include <mutex>
 
 #include "eddy/engine.h"
@@ -12,6 +14,29 @@
 
 namespace eddy {
 namespace {
+
+// What a fault stream's `_error` holds for errors reported from outside the app.
+class ErrorObject final : public ObjRep {
+ public:
+  explicit ErrorObject(std::string_view message) : message_(message) {}
+  std::string ToString() const override { return message_; }
+
+ private:
+  std::string message_;
+};
+
+SourceLocation ToLocation(const ast::SourceSpan& span) {
+  return {span.line, span.column, span.length};
+}
+
+AnnotationInfo ToAnnotationInfo(const ast::Annotation& a) {
+  AnnotationInfo info{a.name, {}, {}, ToLocation(a.span)};
+  for (const ast::AnnotationElement& e : a.elements) {
+    info.elements.push_back({e.key, e.value, ToLocation(e.span)});
+  }
+  for (const ast::Annotation& nested : a.nested) info.nested.push_back(ToAnnotationInfo(nested));
+  return info;
+}
 
 int64_t WallClockMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -29,6 +54,8 @@ class App::Impl {
   bool playback = false;
   bool shut_down = false;
   std::mutex mutex;
+  // Stream definitions' annotations (by stream name), for io/ and embedders.
+  std::map<std::string, std::vector<AnnotationInfo>, std::less<>> annotations;
 
   // Moves the clock for events up to `timestamp` (REQUIRES: mutex held).
   void AdvanceLocked(int64_t timestamp) {
@@ -48,6 +75,12 @@ std::unique_ptr<App> App::Compile(std::string_view source, const CompileOptions&
   plan_options.max_partial_matches = options.max_partial_matches;
   auto impl = std::make_unique<Impl>();
   impl->runtime = planner::PlanApp(tree, plan_options);
+  for (const ast::Definition& def : tree.definitions) {
+    if (const auto* stream = std::get_if<ast::StreamDef>(&def)) {
+      std::vector<AnnotationInfo>& out = impl->annotations[stream->name];
+      for (const ast::Annotation& a : stream->annotations) out.push_back(ToAnnotationInfo(a));
+    }
+  }
   impl->playback = impl->runtime->playback;
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
@@ -67,6 +100,10 @@ std::vector<StreamInfo> App::streams() const {
     }
     info.is_output = role != nullptr && (role->fed_by_query || role->trigger);
     info.is_input = role == nullptr || (!role->fed_by_query && !role->trigger && !role->fault);
+    info.has_fault_stream = impl_->runtime->FindStream("!" + info.name) != nullptr;
+    if (auto it = impl_->annotations.find(info.name); it != impl_->annotations.end()) {
+      info.annotations = it->second;
+    }
     out.push_back(std::move(info));
   }
   return out;
@@ -87,6 +124,21 @@ InputHandle App::Input(std::string_view stream) {
     attributes.push_back({a.name, a.type});
   }
   return InputHandle(this, junction, std::string(stream), std::move(attributes));
+}
+
+InputHandle App::FaultInput(std::string_view stream) {
+  const std::string fault_name = "!" + std::string(stream);
+  runtime::StreamJunction* junction = impl_->runtime->FindStream(fault_name);
+  const runtime::StreamRole* role = impl_->runtime->FindRole(fault_name);
+  if (junction == nullptr || role == nullptr || !role->fault) {
+    throw UsageError("stream '" + std::string(stream) +
+                     "' has no fault stream (it needs @OnError(action='STREAM'))");
+  }
+  std::vector<AttributeInfo> attributes;
+  for (const runtime::Attribute& a : junction->schema().attributes()) {
+    attributes.push_back({a.name, a.type});
+  }
+  return InputHandle(this, junction, fault_name, std::move(attributes));
 }
 
 void App::Subscribe(std::string_view stream, StreamCallback callback) {
@@ -110,6 +162,12 @@ void App::Start(std::optional<int64_t> start_time) {
 void App::AdvanceTime(int64_t timestamp) {
   std::lock_guard lock(impl_->mutex);
   impl_->AdvanceLocked(timestamp);
+}
+
+void App::Tick() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->playback || impl_->shut_down) return;
+  impl_->AdvanceLocked(WallClockMillis());
 }
 
 void App::Shutdown() {
@@ -189,6 +247,12 @@ EventBatch& EventBatch::SetString(uint32_t i, std::string_view v) {
 EventBatch& EventBatch::SetNull(uint32_t i) {
   CheckType(*chunk_, i, chunk_->schema().type(i < chunk_->arity() ? i : 0));
   chunk_->AdoptSlot(chunk_->size() - 1, i, Slot{.raw = 0}, true);
+  return *this;
+}
+
+EventBatch& EventBatch::SetError(uint32_t i, std::string_view message) {
+  CheckType(*chunk_, i, Type::kObject);
+  chunk_->AdoptSlot(chunk_->size() - 1, i, Slot{.obj = new ErrorObject(message)}, false);
   return *this;
 }
 

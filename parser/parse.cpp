@@ -39,6 +39,32 @@ std::string Describe(const antlr4::Token* token) {
   return "'" + token->getText() + "'";
 }
 
+// When a '(' or '[' before `offending` (in the same statement) is still open and
+// `offending` cannot be inside it, says which one: "the '[' at 2:7 is not closed".
+std::string UnclosedBracket(antlr4::TokenStream& tokens, antlr4::Token* offending) {
+  const std::string text = offending->getText();
+  std::string lower = text;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* kClauseWords[] = {"select", "insert", "from", "group", "having", "order", "output",
+                                       "define", "delete", "update", "return", ";"};
+  bool clause = offending->getType() == antlr4::Token::EOF;
+  for (const char* w : kClauseWords) clause = clause || lower == w;
+  if (!clause) return "";
+  std::vector<antlr4::Token*> open;
+  for (size_t i = 0; i < offending->getTokenIndex(); ++i) {
+    antlr4::Token* t = tokens.get(i);
+    const std::string s = t->getText();
+    if (s == ";") open.clear();
+    else if (s == "(" || s == "[") open.push_back(t);
+    else if ((s == ")" || s == "]") && !open.empty()) open.pop_back();
+  }
+  if (open.empty()) return "";
+  const antlr4::Token* t = open.back();
+  return "the '" + t->getText() + "' at " + std::to_string(t->getLine()) + ":" +
+         std::to_string(t->getCharPositionInLine() + 1) + " is not closed (a '" +
+         (t->getText() == "(" ? ")" : "]") + "' is missing)";
+}
+
 // Turns ANTLR's first syntax error into a message a user understands, thrown as
 // a CompileError.
 class ErrorListener final : public antlr4::BaseErrorListener {
@@ -76,6 +102,11 @@ class ErrorListener final : public antlr4::BaseErrorListener {
           next->getType() != grammar::SiddhiQLLexer::INT_LITERAL &&
           next->getType() != grammar::SiddhiQLLexer::DOUBLE_LITERAL) {
         return "'-" + next->getText() + "': SiddhiQL has no unary minus; write (0 - " + next->getText() + ")";
+      }
+    }
+    if (tokens != nullptr) {
+      if (std::string unclosed = UnclosedBracket(*tokens, offending); !unclosed.empty()) {
+        return "unexpected " + Describe(offending) + ": " + unclosed;
       }
     }
     std::vector<std::string> expected;

@@ -30,6 +30,7 @@ struct DefinitionInfo {
   const runtime::Schema* schema = nullptr;  // null for functions
   ast::SourceSpan span;
   bool inferred = false;  // created by `insert into`
+  runtime::Window* window = nullptr;  // a named window's window (joins search it)
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
@@ -38,12 +39,25 @@ struct PlannedInput {
   std::string description;
   const runtime::Schema* schema = nullptr;
   std::vector<ScopeInput> scope_inputs;
-  runtime::Processor* head = nullptr;  // first processor (subscribed to the stream)
+  // First processor, subscribed to `source` once the query is planned; joins
+  // subscribe their sides themselves and leave source null.
+  runtime::Processor* head = nullptr;
   runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
   std::vector<const runtime::Processor*> chain;
   runtime::StreamJunction* source = nullptr;
   // How events leave the window, if any (decides how min/max retract).
   runtime::ExpiryOrder expiry = runtime::ExpiryOrder::kOldestFirst;
+  // The last processor is a window that emits every admitted event as EXPIRED
+  // in arrival order (see AggregateSelectorSpec::expired_in_arrival_order).
+  bool expired_in_arrival_order = false;
+  // The last processor, when it is a window.
+  runtime::Window* last_window = nullptr;
+  // Events pass a window (the query's own, or a named window it reads).
+  bool windowed = false;
+  // Set by inputs that can skip work for EXPIRED and RESET rows when nothing
+  // downstream shows them (the query outputs current events only and does not
+  // aggregate); PlanQuery calls it then.
+  std::function<void()> current_only_output;
 
   // Patterns: names resolve in `scope` instead of `scope_inputs`, `select *` is
   // `star`, and `finish` builds the operator once the selector is compiled
@@ -80,12 +94,13 @@ class AppPlanner {
   void PlanPartition(const ast::Partition& partition);
   PlannedInput PlanStreamInput(const ast::StreamInput& input);
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
-  PlannedInput CheckJoin(const ast::JoinInput& join);
+  // plan_join.cpp
+  PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select);
   void CheckPattern(const ast::PatternNode& node);
   // plan_pattern.cpp
   PlannedInput PlanPattern(const ast::PatternInput& pattern, const ast::Query& query, const std::string& name);
-  // expression/expressionBatch windows; null when the form is not built yet.
-  runtime::Processor* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+  // expression/expressionBatch windows.
+  runtime::Window* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                            const runtime::Schema* input);
   runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);
   void Append(PlannedInput& planned, runtime::Processor* processor);

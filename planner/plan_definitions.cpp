@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <stdexcept>
+
 #include "planner/app_planner.h"
 #include "planner/ast_text.h"
 #include "planner/window_catalog.h"
@@ -138,7 +140,8 @@ void AppPlanner::PlanDefinition(const ast::StreamDef& def) {
         Fail(a.span, "@OnError takes action='LOG', 'STREAM' or 'STORE'");
       }
     } else if (EqualsIgnoreCase(a.name, "source") || EqualsIgnoreCase(a.name, "sink")) {
-      Fail(a.span, "@" + a.name + " (sources and sinks) is not supported yet");
+      // Transports are io/'s: it reads them through the public API and checks
+      // their types and options against its own catalog.
     } else if (EqualsIgnoreCase(a.name, "async") || EqualsIgnoreCase(a.name, "info")) {
       // Threading hints: no effect on results.
     } else {
@@ -219,9 +222,15 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   runtime_->role(readers->name()).fed_by_query = true;
   Declare(def.name, {DefinitionKind::kWindow, &input->schema(), def.span, false}, def.name_span);
   const WindowSpec spec = ValidateWindow(def.window, input->schema());
-  std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
-  if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
-  runtime::Processor* window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  runtime::Window* window = nullptr;
+  if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
+    window = PlanExpressionWindow(spec, def.window, &input->schema());
+  } else {
+    std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
+    if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
+    window = runtime_->Own(runtime::MakeWindow(*config, &input->schema(), &runtime_->scheduler()));
+  }
+  definitions_.find(def.name)->second.window = window;
   window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
       readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
   input->Subscribe(window);
@@ -241,8 +250,13 @@ void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {
   } else if (existing != nullptr) {
     Declare(def.name, {}, def.name_span);  // reports the clash
   }
+  std::optional<runtime::CronSchedule> cron;
   if (def.kind == ast::TriggerDef::Kind::kCron) {
-    Fail(def.span, "cron triggers (at '" + def.cron + "') are not supported yet");
+    try {
+      cron = runtime::CronSchedule::Parse(def.cron);
+    } catch (const std::invalid_argument& e) {
+      Fail(def.span, "trigger '" + def.name + "': '" + def.cron + "' is not a valid cron expression: " + e.what());
+    }
   }
   if (def.kind == ast::TriggerDef::Kind::kEvery && def.every_ms <= 0) {
     Fail(def.span, "a trigger period must be positive");
@@ -250,7 +264,7 @@ void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {
   runtime::StreamJunction* junction = runtime_->FindStream(def.name);
   if (junction == nullptr) junction = runtime_->AddStream(def.name, std::move(schema));
   runtime_->role(def.name).trigger = true;
-  runtime_->AddTrigger(junction, def.kind == ast::TriggerDef::Kind::kEvery ? def.every_ms : 0);
+  runtime_->AddTrigger(junction, def.kind == ast::TriggerDef::Kind::kEvery ? def.every_ms : 0, std::move(cron));
   Declare(def.name, {DefinitionKind::kTrigger, &junction->schema(), def.span, false},
           def.name_span);
 }

@@ -1,4 +1,5 @@
 #include <cctype>
+#include <stdexcept>
 #include <cstdio>
 #include <variant>
 
@@ -11,6 +12,7 @@
 #include "runtime/operator/insert_into.h"
 #include "runtime/operator/rate_limiter.h"
 #include "runtime/operator/selector.h"
+#include "runtime/operator/snapshot_limiter.h"
 #include "runtime/operator/stream_functions.h"
 #include "runtime/window/expression_window.h"
 #include "runtime/window/window.h"
@@ -72,13 +74,14 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
     case WindowKind::kDelay: config.kind = Kind::kDelay; break;
     case WindowKind::kSort: config.kind = Kind::kSort; break;
     case WindowKind::kExternalTimeBatch:
-      // The timeout and batch-time replacement are not built yet.
-      if (spec.timeout_ms || spec.replace_with_batch_time) return std::nullopt;
       config.kind = Kind::kExternalTimeBatch;
+      config.timeout_ms = spec.timeout_ms.value_or(0);
+      config.replace_with_batch_time = spec.replace_with_batch_time;
       break;
     case WindowKind::kFrequent: config.kind = Kind::kFrequent; break;
+    case WindowKind::kLossyFrequent: config.kind = Kind::kLossyFrequent; break;
+    case WindowKind::kCron: config.kind = Kind::kCron; break;
     case WindowKind::kSession:
-      if (spec.allowed_latency_ms > 0) return std::nullopt;  // late-event merging is not built yet
       config.kind = Kind::kSession;
       break;
     default: return std::nullopt;
@@ -93,6 +96,10 @@ std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std:
   config.sort_keys = spec.sort_keys;
   config.key_attrs = spec.key_attrs;
   config.key_attr = spec.key_attr;
+  config.allowed_latency_ms = spec.allowed_latency_ms;
+  config.support = spec.support;
+  config.cron = spec.cron_schedule;
+  config.error = spec.error;
   return config;
 }
 
@@ -125,10 +132,35 @@ class ExpressionWindowScope final : public Scope {
 
 }  // namespace
 
-runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+namespace {
+
+// Compiles an expression window's condition text over the window's frame.
+// Throws CompileError (positions relative to `text`).
+runtime::WindowCondition CompileWindowCondition(std::string_view text, const std::string& window_name,
+                                                const runtime::Schema* input) {
+  ExpressionWindowScope frame_scope(input);
+  InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
+  runtime::WindowCondition compiled;
+  AggregateSink collect = [&](AggregateCall agg) -> uint32_t {
+    std::vector<Type> types;
+    for (const runtime::EvaluatorPtr& arg : agg.args) types.push_back(arg->type());
+    runtime::AggregateSpec a;
+    a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
+    if (!a.column) Fail(agg.span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
+    a.args = std::move(agg.args);
+    compiled.aggregates.push_back(std::move(a));
+    return static_cast<uint32_t>(compiled.aggregates.size() - 1);
+  };
+  ast::ExprPtr condition = parser::ParseExpression(text);
+  compiled.condition = CompileCondition(*condition, ExprContext{&frame_scope, &collect, &event_scope},
+                                        "the " + window_name + " condition");
+  return compiled;
+}
+
+}  // namespace
+
+runtime::Window* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                                      const runtime::Schema* input) {
-  // Conditions held in an attribute, and streamed current events, are not built yet.
-  if (spec.expression_attr >= 0 || spec.include_triggering_attr >= 0 || spec.stream_current_event) return nullptr;
   std::vector<runtime::Attribute> frame_attrs;
   for (const char* which : {"first.", "last."}) {
     for (const runtime::Attribute& a : input->attributes()) frame_attrs.push_back({which + a.name, a.type});
@@ -138,25 +170,30 @@ runtime::Processor* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, con
   runtime::ExpressionWindowSpec window;
   window.batch = spec.kind == WindowKind::kExpressionBatch;
   window.include_triggering_event = spec.include_triggering_event;
+  window.include_triggering_attr = spec.include_triggering_attr;
+  window.stream_current_event = spec.stream_current_event;
   window.frame_schema = runtime_->OwnSchema(runtime::Schema(std::move(frame_attrs)));
-  ExpressionWindowScope frame_scope(input);
-  InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
-  AggregateSink collect = [&](AggregateCall agg) -> uint32_t {
-    std::vector<Type> types;
-    for (const runtime::EvaluatorPtr& arg : agg.args) types.push_back(arg->type());
-    runtime::AggregateSpec a;
-    a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
-    if (!a.column) Fail(call.args[0]->span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
-    a.args = std::move(agg.args);
-    window.aggregates.push_back(std::move(a));
-    return static_cast<uint32_t>(window.aggregates.size() - 1);
-  };
-  try {
-    ast::ExprPtr condition = parser::ParseExpression(spec.expression);
-    window.condition = CompileCondition(*condition, ExprContext{&frame_scope, &collect, &event_scope},
-                                        "the " + spec.name + " condition");
-  } catch (const CompileError& e) {
-    Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
+  if (spec.expression_attr >= 0) {
+    // The condition comes with each event: compiled when it changes.
+    window.condition_attr = spec.expression_attr;
+    const std::string name = spec.name;
+    window.compile = [name, input](std::string_view text) {
+      try {
+        return CompileWindowCondition(text, name, input);
+      } catch (const CompileError& e) {
+        throw std::invalid_argument(name + " window: the condition '" + std::string(text) +
+                                    "' does not compile: " + e.message());
+      }
+    };
+    window.log = [sink = options_.log_sink](std::string_view line) {
+      if (sink) sink("ERROR", line);
+    };
+  } else {
+    try {
+      window.condition = CompileWindowCondition(spec.expression, spec.name, input);
+    } catch (const CompileError& e) {
+      Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
+    }
   }
   runtime::WindowConfig config;
   config.text = CallText(call);
@@ -234,12 +271,14 @@ PlannedInput AppPlanner::PlanStreamInput(const ast::StreamInput& input) {
     PlanQuery(*input.anonymous, &name);
     planned.source = runtime_->FindStream(name);
     planned.description = name;
-    planned.scope_inputs.push_back({name, "", false, false, &planned.source->schema(), 0});
+    planned.scope_inputs.push_back({name, input.alias, false, false, &planned.source->schema(), 0});
   } else {
     planned.source = ResolveSourceStream(input);
+    const DefinitionInfo* def = input.inner || input.fault ? nullptr : Find(input.stream);
+    planned.windowed = def != nullptr && def->kind == DefinitionKind::kWindow;
     planned.description = (input.inner ? "#" : "") + std::string(input.fault ? "!" : "") + input.stream;
     planned.scope_inputs.push_back(
-        {input.stream, "", input.inner, input.fault, &planned.source->schema(), 0});
+        {input.stream, input.alias, input.inner, input.fault, &planned.source->schema(), 0});
   }
   planned.schema = &planned.source->schema();
   PlanHandlers(input, planned);
@@ -250,6 +289,8 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
   const runtime::Scheduler* clock = &runtime_->scheduler();
   for (const ast::StreamHandler& handler : input.handlers) {
     InputScope scope(planned.scope_inputs);
+    planned.expired_in_arrival_order = false;
+    planned.last_window = nullptr;
     switch (handler.kind) {
       case ast::StreamHandler::Kind::kFilter: {
         runtime::EvaluatorPtr condition =
@@ -261,12 +302,8 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
       case ast::StreamHandler::Kind::kWindow: {
         WindowSpec spec = ValidateWindow(handler.call, *planned.schema);
         if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
-          if (runtime::Processor* window = PlanExpressionWindow(spec, handler.call, planned.schema)) {
-            Append(planned, window);
-          } else if (!deferred_) {
-            deferred_ = CompileError("window '" + spec.name + "' with that condition or flag is not supported yet",
-                                     ToLocation(handler.span));
-          }
+          Append(planned, PlanExpressionWindow(spec, handler.call, planned.schema));
+          planned.windowed = true;
           break;
         }
         std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(handler.call));
@@ -276,12 +313,23 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           }
           break;
         }
-        Append(planned, runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler())));
+        planned.last_window = runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler()));
+        Append(planned, planned.last_window);
+        planned.windowed = true;
         // Windows that do not expire oldest-first need order-free min/max.
         const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
                           config->kind != runtime::WindowConfig::Kind::kFrequent &&
+                          config->kind != runtime::WindowConfig::Kind::kLossyFrequent &&
                           config->kind != runtime::WindowConfig::Kind::kSession;
         if (!fifo) planned.expiry = runtime::ExpiryOrder::kAny;
+        using Kind = runtime::WindowConfig::Kind;
+        switch (config->kind) {
+          case Kind::kLength: case Kind::kTime: case Kind::kTimeLength: case Kind::kExternalTime:
+          case Kind::kLengthBatch: case Kind::kTimeBatch: case Kind::kBatch: case Kind::kExternalTimeBatch:
+            planned.expired_in_arrival_order = true;
+            break;
+          default: break;
+        }
         break;
       }
       case ast::StreamHandler::Kind::kFunction: {
@@ -368,45 +416,6 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
   }
 }
 
-PlannedInput AppPlanner::CheckJoin(const ast::JoinInput& join) {
-  std::vector<ScopeInput> inputs;
-  uint32_t offset = 0;
-  for (const ast::StreamInput* side : {&join.left, &join.right}) {
-    const runtime::Schema* schema = nullptr;
-    const DefinitionInfo* def = side->anonymous ? nullptr : Find(side->stream);
-    if (def != nullptr && def->schema != nullptr && !side->inner && !side->fault) {
-      schema = def->schema;
-    } else {
-      schema = &ResolveSourceStream(*side)->schema();
-    }
-    inputs.push_back({side->stream, side->alias, side->inner, side->fault, schema, offset});
-    offset += schema->arity();
-  }
-  if (join.left.unidirectional && join.right.unidirectional) {
-    Fail(join.span, "only one side of a join may be unidirectional");
-  }
-  InputScope scope(inputs);
-  if (join.on) CompileCondition(*join.on, ExprContext{&scope}, "a join condition");
-  for (const ast::StreamInput* side : {&join.left, &join.right}) {
-    for (const ast::StreamHandler& handler : side->handlers) {
-      if (handler.kind == ast::StreamHandler::Kind::kWindow) {
-        ValidateWindow(handler.call, *inputs[side == &join.left ? 0 : 1].schema);
-      }
-    }
-  }
-  // The select clause is checked against both sides before the join is rejected.
-  PlannedInput planned;
-  std::vector<runtime::Attribute> attrs;
-  for (const ScopeInput& input : inputs) {
-    for (const runtime::Attribute& a : input.schema->attributes()) attrs.push_back(a);
-  }
-  planned.schema = runtime_->OwnSchema(runtime::Schema(std::move(attrs)));
-  planned.scope_inputs = std::move(inputs);
-  planned.description = "join";
-  if (!deferred_) deferred_ = CompileError("joins are not supported yet", ToLocation(join.span));
-  return planned;
-}
-
 void AppPlanner::CheckPattern(const ast::PatternNode& node) {
   if (node.kind == ast::PatternNode::Kind::kStream || node.kind == ast::PatternNode::Kind::kAbsent) {
     const DefinitionInfo* def = Find(node.input.stream);
@@ -425,7 +434,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   PlannedInput in;
   std::visit(Overloaded{
                  [&](const ast::StreamInput& s) { in = PlanStreamInput(s); },
-                 [&](const ast::JoinInput& j) { in = CheckJoin(j); },
+                 [&](const ast::JoinInput& j) { in = PlanJoin(j, query.selector); },
                  [&](const ast::PatternInput& p) { in = PlanPattern(p, query, name); },
              },
              query.input);
@@ -527,17 +536,25 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     spec.offset = NonNegativeConstant(*sel.offset, "offset");
     description += " offset " + std::to_string(*spec.offset);
   }
-  if (query.rate.kind == ast::OutputRate::Kind::kSnapshot) {
-    Fail(query.rate.span, "output snapshot is not supported yet");
-  }
   if (query.rate.kind != ast::OutputRate::Kind::kNone && query.rate.value <= 0) {
     Fail(query.rate.span, "an output rate must be positive");
   }
 
   // ---- output action
   const ast::OutputAction& action = query.action;
-  spec.emit_current = action.event_type != ast::EventType::kExpired;
-  spec.emit_expired = action.event_type != ast::EventType::kCurrent;
+  const bool snapshot = query.rate.kind == ast::OutputRate::Kind::kSnapshot;
+  ast::EventType event_type = action.event_type;
+  if (snapshot) {
+    // Snapshots hold the query's state: they see every event type (§5).
+    if (action.event_type_given && action.event_type != ast::EventType::kAll) {
+      Fail(action.span, "output snapshot takes all events: write 'insert all events into " + action.target +
+                            "' or leave the event type out");
+    }
+    event_type = ast::EventType::kAll;
+    spec.snapshot_feed = true;
+  }
+  spec.emit_current = event_type != ast::EventType::kExpired;
+  spec.emit_expired = event_type != ast::EventType::kCurrent;
   spec.description = description;
   runtime::Processor* sink = nullptr;
   switch (action.kind) {
@@ -602,6 +619,12 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   const runtime::EventChunk* group_key_rows = nullptr;
   if (deferred_) throw *deferred_;
   if (in.finish) in.finish(in);
+  // Expired events then reach no output: the window may deliver those its timers
+  // expire together with the next arrival.
+  if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
+  if (in.current_only_output && !spec.emit_expired && aggregates.empty() && group_keys.empty()) {
+    in.current_only_output();
+  }
   if (aggregates.empty() && group_keys.empty()) {
     Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
   } else {
@@ -610,12 +633,28 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     aggregate_spec.aggregates = std::move(aggregates);
     aggregate_spec.group_keys = std::move(group_keys);
     aggregate_spec.key_schema = runtime_->OwnSchema(runtime::Schema(std::move(key_attrs)));
+    aggregate_spec.expired_in_arrival_order = in.expired_in_arrival_order;
     auto* selector = runtime_->Own(std::make_unique<runtime::AggregateSelector>(
         std::move(aggregate_spec), &runtime_->scheduler()));
-    group_key_rows = selector->emitted_keys();
+    if (query.rate.kind != ast::OutputRate::Kind::kNone) group_key_rows = selector->TrackEmittedKeys();
     Append(in, selector);
   }
-  if (query.rate.kind != ast::OutputRate::Kind::kNone) {
+  if (snapshot) {
+    runtime::SnapshotSpec snap;
+    snap.period_ms = query.rate.value;
+    snap.windowed = in.windowed;
+    snap.output_schema = out_schema;
+    snap.group_keys = group_key_rows;
+    if (sel.star) {
+      snap.aggregate_columns.assign(out_schema->arity(), false);
+    } else {
+      for (const ast::OutputAttribute& attr : sel.attributes) {
+        const ast::Expr& e = *attr.expr;
+        snap.aggregate_columns.push_back(e.kind == ast::Expr::Kind::kCall && IsAggregateFunction(e.call.ns, e.call.name));
+      }
+    }
+    Append(in, runtime_->Own(std::make_unique<runtime::SnapshotLimiter>(std::move(snap), &runtime_->scheduler())));
+  } else if (query.rate.kind != ast::OutputRate::Kind::kNone) {
     runtime::RateLimitSpec rate;
     rate.which = query.rate.which == ast::OutputRate::Which::kFirst  ? runtime::RateLimitSpec::Which::kFirst
                  : query.rate.which == ast::OutputRate::Which::kLast ? runtime::RateLimitSpec::Which::kLast

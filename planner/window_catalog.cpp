@@ -1,5 +1,7 @@
 #include "planner/window_catalog.h"
 
+#include <stdexcept>
+
 #include <cctype>
 
 #include "parser/parse.h"
@@ -306,6 +308,8 @@ WindowSpec ValidateWindow(const ast::FunctionCall& call, const runtime::Schema& 
       size_t next = 1;
       spec.error = spec.support / 10;
       if (p.size() > 1 && !p.IsAttribute(1)) spec.error = real(next++, "error.bound");
+      if (!(spec.support > 0 && spec.support <= 1)) p.Wrong(0, "support.threshold must be in (0, 1]");
+      if (!(spec.error > 0 && spec.error <= 1)) p.Wrong(1, "error.bound must be in (0, 1]");
       for (size_t i = next; i < p.size(); ++i) spec.key_attrs.push_back(p.Attribute(i, "a key"));
       break;
     }
@@ -316,15 +320,10 @@ WindowSpec ValidateWindow(const ast::FunctionCall& call, const runtime::Schema& 
     case WindowKind::kCron: {
       p.Count(1, 1, "('cron expression')");
       spec.cron = p.String(0, "the cron expression");
-      size_t fields = 0;
-      bool in_field = false;
-      for (char c : spec.cron) {
-        if (c != ' ' && !in_field) ++fields;
-        in_field = c != ' ';
-      }
-      if (fields < 6 || fields > 7) {
-        Fail(p.arg(0).span, "cron window: '" + spec.cron + "' is not a Quartz cron expression "
-                            "(6 or 7 fields: sec min hour day month weekday [year])");
+      try {
+        spec.cron_schedule = runtime::CronSchedule::Parse(spec.cron);
+      } catch (const std::invalid_argument& e) {
+        Fail(p.arg(0).span, "cron window: '" + spec.cron + "' is not a valid cron expression: " + e.what());
       }
       break;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parser/ast/ast.h"
+#include "runtime/cron.h"
 #include "runtime/event_chunk.h"
 
 namespace eddy::planner {
@@ -36,6 +37,7 @@ struct WindowSpec {
   double support = 0;                    // lossyFrequent
   double error = 0;                      // lossyFrequent (default support / 10)
   std::string cron;                      // cron
+  std::optional<runtime::CronSchedule> cron_schedule;
   std::string expression;                // expression, expressionBatch (constant condition)
   int32_t expression_attr = -1;          // ... or an attribute holding it
   bool include_triggering_event = false; // expressionBatch

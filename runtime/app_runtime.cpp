@@ -26,8 +26,8 @@ const Schema* AppRuntime::OwnSchema(Schema schema) {
   return schemas_.back().get();
 }
 
-void AppRuntime::AddTrigger(StreamJunction* stream, int64_t period_ms) {
-  triggers_.push_back(std::make_unique<Trigger>(stream, &scheduler_, period_ms));
+void AppRuntime::AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron) {
+  triggers_.push_back(std::make_unique<Trigger>(stream, &scheduler_, period_ms, std::move(cron)));
 }
 
 void AppRuntime::Start(int64_t now) {

@@ -53,7 +53,7 @@ class AppRuntime {
     return raw;
   }
   const Schema* OwnSchema(Schema schema);
-  void AddTrigger(StreamJunction* stream, int64_t period_ms);
+  void AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron = std::nullopt);
   // Called with the start time when the app starts, before triggers fire
   // (pattern automata arm their first states).
   void AddStartHook(std::function<void(int64_t now)> hook) { start_hooks_.push_back(std::move(hook)); }

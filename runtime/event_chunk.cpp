@@ -37,11 +37,13 @@ EventChunk::EventChunk(EventChunk&& other) noexcept
     : schema_(other.schema_),
       arity_(other.arity_),
       size_(other.size_),
+      capacity_(other.capacity_),
       timestamps_(std::move(other.timestamps_)),
       kinds_(std::move(other.kinds_)),
       slots_(std::move(other.slots_)),
       nulls_(std::move(other.nulls_)) {
   other.size_ = 0;
+  other.capacity_ = 0;
 }
 
 EventChunk& EventChunk::operator=(EventChunk&& other) noexcept {
@@ -50,43 +52,23 @@ EventChunk& EventChunk::operator=(EventChunk&& other) noexcept {
     schema_ = other.schema_;
     arity_ = other.arity_;
     size_ = other.size_;
+    capacity_ = other.capacity_;
     timestamps_ = std::move(other.timestamps_);
     kinds_ = std::move(other.kinds_);
     slots_ = std::move(other.slots_);
     nulls_ = std::move(other.nulls_);
     other.size_ = 0;
+    other.capacity_ = 0;
   }
   return *this;
 }
 
-uint32_t EventChunk::NewRow(int64_t timestamp, EventKind kind) {
-  const uint32_t row = size_++;
-  // Grow the parallel arrays only past their high-water mark: a reused chunk
-  // appends without touching the allocator.
-  if (timestamps_.size() < size_) {
-    timestamps_.resize(size_);
-    kinds_.resize(size_);
-    slots_.resize(size_t{size_} * arity_);
-    nulls_.resize(size_t{size_} * arity_);
-  }
-  timestamps_[row] = timestamp;
-  kinds_[row] = kind;
-  return row;
-}
-
-uint32_t EventChunk::Append(int64_t timestamp, EventKind kind) {
-  const uint32_t row = NewRow(timestamp, kind);
-  std::fill_n(mutable_row(row), arity_, Slot{.raw = 0});
-  std::fill_n(mutable_nulls(row), arity_, uint8_t{1});
-  return row;
-}
-
-uint32_t EventChunk::AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp,
-                                   EventKind kind) {
-  const uint32_t row = NewRow(timestamp, kind);
-  std::copy(slots, slots + arity_, mutable_row(row));
-  std::copy(nulls, nulls + arity_, mutable_nulls(row));
-  return row;
+void EventChunk::Grow() {
+  capacity_ = capacity_ == 0 ? 16 : capacity_ * 2;
+  timestamps_.resize(capacity_);
+  kinds_.resize(capacity_);
+  slots_.resize(size_t{capacity_} * arity_);
+  nulls_.resize(size_t{capacity_} * arity_);
 }
 
 void EventChunk::SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null) {
@@ -109,35 +91,9 @@ void EventChunk::AdoptSlot(uint32_t row, uint32_t attr, Slot value, bool is_null
   }
 }
 
-uint32_t EventChunk::AppendCopy(const EventChunk& src, uint32_t src_row) {
-  return AppendCopy(src, src_row, src.kind(src_row));
-}
-
-uint32_t EventChunk::AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind) {
-  const uint32_t row = Append(src.timestamp(src_row), kind);
-  const Slot* from = src.row(src_row);
-  const uint8_t* from_nulls = src.nulls(src_row);
-  Slot* to = mutable_row(row);
-  uint8_t* to_nulls = mutable_nulls(row);
-  for (uint32_t i = 0; i < arity_; ++i) {
-    to[i] = from[i];
-    to_nulls[i] = from_nulls[i];
-  }
-  for (uint32_t i : schema_->ref_slots()) {
-    if (!to_nulls[i]) RetainSlot(schema_->type(i), to[i]);
-  }
-  return row;
-}
-
 void EventChunk::Clear() {
-  if (size_ > 0 && !schema_->ref_slots().empty()) {
-    for (uint32_t row = 0; row < size_; ++row) {
-      const Slot* slots = this->row(row);
-      const uint8_t* nulls = this->nulls(row);
-      for (uint32_t i : schema_->ref_slots()) {
-        if (!nulls[i]) ReleaseSlot(schema_->type(i), slots[i]);
-      }
-    }
+  if (size_ > 0 && schema_->has_refs()) {
+    for (uint32_t row = 0; row < size_; ++row) ReleaseRow(this->row(row), nulls(row));
   }
   size_ = 0;
 }

@@ -10,7 +10,9 @@
 // calls, so a warmed-up chunk appends without heap allocation.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,7 @@ class Schema {
   const Type* types() const { return types_.data(); }
   // Slots holding a string or object, whose references rows must manage.
   const std::vector<uint32_t>& ref_slots() const { return ref_slots_; }
+  bool has_refs() const { return !ref_slots_.empty(); }
   // Index of the attribute called `name`, or -1.
   int32_t Find(std::string_view name) const;
 
@@ -58,6 +61,29 @@ inline void RetainSlot(Type type, Slot slot) {
 inline void ReleaseSlot(Type type, Slot slot) {
   if (type == Type::kString) Release(slot.str);
   else if (type == Type::kObject) Release(slot.obj);
+}
+
+template <uint32_t kArity>
+inline void CopyFixedRow(Slot* to, uint8_t* to_nulls, const Slot* from, const uint8_t* from_nulls) {
+  std::memcpy(to, from, sizeof(Slot) * kArity);
+  std::memcpy(to_nulls, from_nulls, kArity);
+}
+
+// Copies one row's slots and null flags. Rows are short: fixed-size copies for
+// the common arities compile to a few moves instead of a library call.
+inline void CopyRow(Slot* to, uint8_t* to_nulls, const Slot* from, const uint8_t* from_nulls, uint32_t arity) {
+  switch (arity) {
+    case 0: return;
+    case 1: return CopyFixedRow<1>(to, to_nulls, from, from_nulls);
+    case 2: return CopyFixedRow<2>(to, to_nulls, from, from_nulls);
+    case 3: return CopyFixedRow<3>(to, to_nulls, from, from_nulls);
+    case 4: return CopyFixedRow<4>(to, to_nulls, from, from_nulls);
+    case 5: return CopyFixedRow<5>(to, to_nulls, from, from_nulls);
+    case 6: return CopyFixedRow<6>(to, to_nulls, from, from_nulls);
+    default:
+      std::memcpy(to, from, sizeof(Slot) * arity);
+      std::memcpy(to_nulls, from_nulls, arity);
+  }
 }
 
 class EventChunk {
@@ -92,7 +118,17 @@ class EventChunk {
 
   // Appends a row with every attribute null and returns its index. The caller
   // fills it with Set*/SetSlot, which take care of references.
-  uint32_t Append(int64_t timestamp, EventKind kind);
+  uint32_t Append(int64_t timestamp, EventKind kind) {
+    const uint32_t row = NewRow(timestamp, kind);
+    std::fill_n(mutable_row(row), arity_, Slot{.raw = 0});
+    std::fill_n(mutable_nulls(row), arity_, uint8_t{1});
+    return row;
+  }
+
+  // Appends a row whose slots and null flags are left as they are.
+  // REQUIRES: the caller writes every slot and null flag of the row (through
+  // mutable_row/mutable_nulls), adopting or retaining references itself.
+  uint32_t AppendUnfilled(int64_t timestamp, EventKind kind) { return NewRow(timestamp, kind); }
 
   // Stores a value; for strings/objects the chunk takes a new reference
   // (the caller keeps its own).
@@ -101,14 +137,49 @@ class EventChunk {
   void AdoptSlot(uint32_t row, uint32_t attr, Slot value, bool is_null);
 
   // Appends a row whose string/object references the caller hands over.
-  uint32_t AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind);
+  uint32_t AppendAdopted(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind) {
+    const uint32_t row = NewRow(timestamp, kind);
+    CopyRow(mutable_row(row), mutable_nulls(row), slots, nulls, arity_);
+    return row;
+  }
+  // Appends a row copied from `slots`/`nulls` (same schema), retaining references.
+  uint32_t AppendRetained(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind) {
+    const uint32_t row = AppendAdopted(slots, nulls, timestamp, kind);
+    if (schema_->has_refs()) RetainRow(mutable_row(row), nulls);
+    return row;
+  }
 
   // Appends a copy of `src`'s row (same schema).
-  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row);
-  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind);
+  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row) {
+    return AppendCopy(src, src_row, src.kind(src_row));
+  }
+  uint32_t AppendCopy(const EventChunk& src, uint32_t src_row, EventKind kind) {
+    return AppendRetained(src.row(src_row), src.nulls(src_row), src.timestamp(src_row), kind);
+  }
+
+  // Retains (or releases) the string/object references of one row of this schema.
+  void RetainRow(const Slot* slots, const uint8_t* nulls) const {
+    for (uint32_t i : schema_->ref_slots()) {
+      if (!nulls[i]) RetainSlot(schema_->type(i), slots[i]);
+    }
+  }
+  void ReleaseRow(const Slot* slots, const uint8_t* nulls) const {
+    for (uint32_t i : schema_->ref_slots()) {
+      if (!nulls[i]) ReleaseSlot(schema_->type(i), slots[i]);
+    }
+  }
 
   // Removes every row, releasing references; keeps capacity.
   void Clear();
+  // Exchanges rows and storage with `other`. REQUIRES: the same schema.
+  void Swap(EventChunk& other) noexcept {
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+    timestamps_.swap(other.timestamps_);
+    kinds_.swap(other.kinds_);
+    slots_.swap(other.slots_);
+    nulls_.swap(other.nulls_);
+  }
 
   EventView view(uint32_t row) const {
     return EventView(timestamps_[row], this->row(row), nulls(row), schema_->types(), arity_);
@@ -116,11 +187,21 @@ class EventChunk {
 
  private:
   // Adds a row with timestamp and kind; its slots are left for the caller.
-  uint32_t NewRow(int64_t timestamp, EventKind kind);
+  uint32_t NewRow(int64_t timestamp, EventKind kind) {
+    if (size_ == capacity_) Grow();
+    const uint32_t row = size_++;
+    timestamps_[row] = timestamp;
+    kinds_[row] = kind;
+    return row;
+  }
+  // Doubles the row capacity of every array: a reused chunk appends without
+  // touching the allocator once it has reached its high-water mark.
+  void Grow();
 
   const Schema* schema_;
   uint32_t arity_;
   uint32_t size_ = 0;
+  uint32_t capacity_ = 0;  // rows every array below has room for
   std::vector<int64_t> timestamps_;
   std::vector<EventKind> kinds_;
   std::vector<Slot> slots_;

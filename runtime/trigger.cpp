@@ -2,16 +2,24 @@
 
 namespace eddy::runtime {
 
+void Trigger::ScheduleAfter(int64_t time) {
+  if (cron_) {
+    if (std::optional<int64_t> next = cron_->NextAfter(time)) scheduler_->Schedule(*next, this);
+  } else {
+    scheduler_->Schedule(time + period_ms_, this);
+  }
+}
+
 void Trigger::Start(int64_t now) {
-  if (period_ms_ == 0) {
+  if (period_ms_ == 0 && !cron_) {
     Fire(now);
   } else {
-    scheduler_->Schedule(now + period_ms_, this);
+    ScheduleAfter(now);
   }
 }
 
 void Trigger::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + period_ms_, this);
+  ScheduleAfter(due);
   Fire(due);
 }
 

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   antlr4 libantlr4-runtime-dev        # grammar tool (generates C++ at build time) and runtime
-  libboost-dev nlohmann-json3-dev
+  libboost-dev nlohmann-json3-dev libsimdjson-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev
   doctest-dev libbenchmark-dev
   mosquitto mosquitto-clients

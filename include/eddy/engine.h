@@ -53,11 +53,28 @@ struct AttributeInfo {
   Type type;
 };
 
+// An annotation as written on a definition, e.g. @source(type='mqtt', @map(type='json')).
+// The engine itself does not act on @source/@sink: io/ (and any embedder) reads
+// them from here and reports problems at `location` (a CompileError).
+struct AnnotationInfo {
+  struct Element {
+    std::string key;  // as written ("topic"); empty for a bare value
+    std::string value;
+    SourceLocation location;
+  };
+  std::string name;  // "source", "sink", "map", "attributes", "payload", "OnError", ...
+  std::vector<Element> elements;
+  std::vector<AnnotationInfo> nested;
+  SourceLocation location;
+};
+
 struct StreamInfo {
   std::string name;
   std::vector<AttributeInfo> attributes;
   bool is_input = false;   // fed by no query: events come from outside
   bool is_output = false;  // some query inserts into it
+  bool has_fault_stream = false;           // @OnError(action='STREAM'): `!name` exists
+  std::vector<AnnotationInfo> annotations;  // the definition's annotations, in order
 };
 
 // The events one callback receives: one chunk of a stream's output, in order.
@@ -92,6 +109,9 @@ class EventBatch {
   EventBatch& SetBool(uint32_t i, bool v);
   EventBatch& SetString(uint32_t i, std::string_view v);
   EventBatch& SetNull(uint32_t i);
+  // Sets object attribute i (a fault stream's `_error`) to an error whose text
+  // form is `message`.
+  EventBatch& SetError(uint32_t i, std::string_view message);
   // Sets attribute i from a Value, converting numbers to the declared type.
   // Throws UsageError when the value does not fit the type.
   EventBatch& Set(uint32_t i, const Value& v);
@@ -147,6 +167,10 @@ class App {
 
   // Throws UsageError when the stream does not exist or is not an input.
   InputHandle Input(std::string_view stream);
+  // The fault stream `!stream` of a stream with @OnError(action='STREAM'): a source
+  // that cannot map a message sends what it has there, with `_error` (the last
+  // attribute) set by EventBatch::SetError. Throws UsageError when there is none.
+  InputHandle FaultInput(std::string_view stream);
   // Registers a callback for every chunk arriving at `stream` (any stream).
   void Subscribe(std::string_view stream, StreamCallback callback);
 
@@ -154,7 +178,13 @@ class App {
   // omitted; live: now) and fires `at 'start'` triggers.
   void Start(std::optional<int64_t> start_time = std::nullopt);
   // Playback: moves the clock to `timestamp` (never backwards), firing due timers.
+  // Live: moves the clock to the wall clock (the argument is ignored).
   void AdvanceTime(int64_t timestamp);
+  // Live: moves the clock to the wall clock and fires due timers, so that time
+  // windows, rate limits and triggers fire while no events arrive; a run loop
+  // calls it periodically. Starts the app if it was not started. Playback: no-op.
+  // After Shutdown: no-op.
+  void Tick();
   // Stops timers; further sends throw UsageError.
   void Shutdown();
 

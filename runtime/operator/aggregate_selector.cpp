@@ -1,26 +1,30 @@
 #include "runtime/operator/aggregate_selector.h"
 
+#include <tuple>
+
 namespace eddy::runtime {
 
 AggregateSelector::AggregateSelector(AggregateSelectorSpec spec, const Scheduler* clock)
     : spec_(std::move(spec)),
       clock_(clock),
       output_([schema = spec_.select.output_schema] { return std::make_unique<EventChunk>(schema); }) {
-  if (!spec_.group_keys.empty()) {
-    groups_ = std::make_unique<GroupTable>(spec_.key_schema);
-    emitted_keys_ = std::make_unique<EventChunk>(spec_.key_schema);
-  }
+  if (!spec_.group_keys.empty()) groups_ = std::make_unique<GroupTable>(spec_.key_schema);
   for (const AggregateSpec& a : spec_.aggregates) {
     results_.push_back(std::make_unique<Column>(a.column->result_type()));
   }
   extra_.reserve(spec_.aggregates.size() + spec_.select.columns.size());
 }
 
+const EventChunk* AggregateSelector::TrackEmittedKeys() {
+  if (groups_ && !emitted_keys_) emitted_keys_ = std::make_unique<EventChunk>(spec_.key_schema);
+  return emitted_keys_.get();
+}
+
 void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows) {
   const uint32_t n = chunk.size();
   group_of_row_.assign(n, 0);
   fresh_.assign(n, 0);
-  touched_.clear();
+  emptied_.clear();
   const EvalFrame frame{&chunk, n, {}, clock_->now()};
   key_views_.clear();
   for (const EvaluatorPtr& key : spec_.group_keys) key_views_.push_back(key->Eval(frame));
@@ -29,22 +33,30 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
     if (kind == EventKind::kReset) {
       // Every group is emptied; the aggregates clear their own state.
       for (uint32_t g = 0; g < group_sizes_.size(); ++g) {
-        if (group_sizes_[g] != 0) touched_.push_back(g);
+        if (group_sizes_[g] != 0) emptied_.push_back(g);
         group_sizes_[g] = 0;
       }
+      admitted_groups_.clear();
       continue;
     }
     if (kind != EventKind::kCurrent && kind != EventKind::kExpired) continue;
-    const uint32_t g = groups_->FindOrAdd(key_views_, row);
+    uint32_t g;
+    if (kind == EventKind::kExpired && !admitted_groups_.empty()) {
+      g = admitted_groups_.front();
+      admitted_groups_.pop_front();
+      if (group_sizes_[g] <= 0 || !groups_->Equal(key_views_, row, g)) g = groups_->FindOrAdd(key_views_, row);
+    } else {
+      g = groups_->FindOrAdd(key_views_, row);
+    }
     if (g >= group_sizes_.size()) group_sizes_.resize(g + 1, 0);
     group_of_row_[row] = g;
     if (kind == EventKind::kCurrent) {
+      if (spec_.expired_in_arrival_order) admitted_groups_.push_back(g);
       fresh_[row] = group_sizes_[g] == 0;
       ++group_sizes_[g];
-    } else {
-      --group_sizes_[g];
+    } else if (--group_sizes_[g] == 0) {
+      emptied_.push_back(g);
     }
-    touched_.push_back(g);
   }
 }
 
@@ -91,15 +103,15 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
     aggregate.column->Process(chunk, rows, assignment, arg_views_, result);
     extra_.push_back(result.view());
   }
-  // Groups emptied by this chunk disappear.
+  // Groups emptied by this chunk (and not refilled) disappear.
   if (groups_) {
-    for (uint32_t g : touched_) {
+    for (uint32_t g : emptied_) {
       if (group_sizes_[g] != 0) continue;
       group_sizes_[g] = -1;  // freed once, even if touched several times
       for (AggregateSpec& aggregate : spec_.aggregates) aggregate.column->ResetGroup(g);
       groups_->Free(g);
     }
-    for (uint32_t g : touched_) {
+    for (uint32_t g : emptied_) {
       if (group_sizes_[g] < 0) group_sizes_[g] = 0;
     }
   }
@@ -125,21 +137,23 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
   selected_.clear();
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
-    const bool eligible = (kind == EventKind::kCurrent && select.emit_current) ||
-                          (kind == EventKind::kExpired && select.emit_expired);
-    if (!eligible) continue;
-    if (select.having && (having.null(row) || !having.at(row).b)) continue;
+    if (!Eligible(select, kind)) continue;
+    if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
     selected_.push_back(row);
   }
 
-  // 3-4. One row per chunk (per group), then order by / offset / limit.
-  CollapseRows();
-  const auto [begin, end] = OrderAndLimit(select, outputs, selected_);
+  // 3-4. One row per chunk (per group), then order by / offset / limit; a
+  // snapshot limiter takes every row as it is.
+  size_t begin = 0, end = selected_.size();
+  if (!select.snapshot_feed) {
+    CollapseRows();
+    std::tie(begin, end) = OrderAndLimit(select, outputs, selected_);
+  }
   if (begin >= end) return;
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   const std::span<const uint32_t> emitted = std::span<const uint32_t>(selected_).subspan(begin, end - begin);
-  AppendOutputRows(chunk, emitted, outputs, *out);
+  AppendOutputRows(chunk, emitted, outputs, *out, select.snapshot_feed);
   if (emitted_keys_) {
     emitted_keys_->Clear();
     for (uint32_t row : emitted) {

@@ -17,6 +17,7 @@
 #include "runtime/operator/aggregators.h"
 #include "runtime/operator/group_table.h"
 #include "runtime/operator/selector.h"
+#include "runtime/ring_buffer.h"
 
 namespace eddy::runtime {
 
@@ -32,6 +33,11 @@ struct AggregateSelectorSpec {
   std::vector<AggregateSpec> aggregates;
   std::vector<EvaluatorPtr> group_keys;  // over the input; empty: one group
   const Schema* key_schema = nullptr;    // types of group_keys
+  // The input comes straight from a window that emits every event it admitted
+  // as EXPIRED, in admission order (length, time, batch windows): the group of
+  // an EXPIRED row is then recalled from a FIFO instead of hashed again (and
+  // checked, so a wrong guess only costs the lookup it would have made anyway).
+  bool expired_in_arrival_order = false;
 };
 
 class AggregateSelector final : public Processor {
@@ -41,9 +47,10 @@ class AggregateSelector final : public Processor {
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   std::string Describe() const override { return "Aggregate " + spec_.select.description; }
 
-  // Row i: the group key of output row i of the chunk being emitted (group by
-  // only); read by a rate limiter downstream while it handles that chunk.
-  const EventChunk* emitted_keys() const { return emitted_keys_.get(); }
+  // Starts recording the group keys of emitted rows and returns where: row i is
+  // the group key of output row i of the chunk being emitted (group by only;
+  // null without). Read by a rate limiter downstream while it handles that chunk.
+  const EventChunk* TrackEmittedKeys();
 
  private:
   void AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows);
@@ -55,7 +62,8 @@ class AggregateSelector final : public Processor {
   std::vector<int64_t> group_sizes_;    // live events per group id
   std::vector<uint32_t> group_of_row_;
   std::vector<uint8_t> fresh_;
-  std::vector<uint32_t> touched_;
+  std::vector<uint32_t> emptied_;  // groups whose size reached 0 in this chunk
+  RingBuffer<uint32_t> admitted_groups_;  // expired_in_arrival_order: group per held event
   std::vector<ColumnView> key_views_;
   std::vector<std::unique_ptr<Column>> results_;
   std::vector<ColumnView> arg_views_;
@@ -63,7 +71,7 @@ class AggregateSelector final : public Processor {
   std::vector<uint32_t> selected_;
   std::vector<int32_t> group_slot_;  // per group id: index into collapsed_, or -1
   std::vector<uint32_t> collapsed_;
-  std::unique_ptr<EventChunk> emitted_keys_;
+  std::unique_ptr<EventChunk> emitted_keys_;  // null unless tracked
   ReentrantScratch<EventChunk> output_;
 };
 

@@ -1,5 +1,7 @@
 #include "runtime/operator/aggregators.h"
 
+#include "runtime/expr/factory.h"
+
 #include <cmath>
 #include <deque>
 #include <map>
@@ -295,6 +297,49 @@ struct LogicPolicy {
   }
 };
 
+// unionSet: the union of the sets seen, kept as counts so that expiry retracts.
+struct UnionSetPolicy {
+  struct State {
+    std::vector<std::pair<Value, int64_t>> counts;  // sets are small: linear is fine
+  };
+  template <typename F>
+  static void ForEach(Slot v, bool null, F&& f) {
+    if (null) return;
+    if (const auto* set = dynamic_cast<const SetObject*>(v.obj)) {
+      for (const Value& x : set->values) f(x);
+    }
+  }
+  static void Add(State& s, Slot v, bool null) {
+    ForEach(v, null, [&s](const Value& x) {
+      for (auto& [value, n] : s.counts) {
+        if (value == x) {
+          ++n;
+          return;
+        }
+      }
+      s.counts.emplace_back(x, 1);
+    });
+  }
+  static void Remove(State& s, Slot v, bool null) {
+    ForEach(v, null, [&s](const Value& x) {
+      for (auto it = s.counts.begin(); it != s.counts.end(); ++it) {
+        if (it->first == x) {
+          if (--it->second == 0) s.counts.erase(it);
+          return;
+        }
+      }
+    });
+  }
+  // A new set object per result row, owned by the result column.
+  static Slot Result(const State& s, bool&) {
+    auto* set = new SetObject();
+    for (const auto& [value, n] : s.counts) set->values.push_back(value);
+    Slot out{};
+    out.obj = set;
+    return out;
+  }
+};
+
 template <template <typename> class Policy>
 std::unique_ptr<AggregateColumn> ByNumericType(Type in, Type result) {
   switch (in) {
@@ -342,6 +387,7 @@ std::unique_ptr<AggregateColumn> MakeAggregate(const std::string& name,
   if (name == "minforever") return ByNumericType<MinForever>(in, in);
   if (name == "and") return std::make_unique<AggregateImpl<LogicPolicy<true>>>(Type::kBool);
   if (name == "or") return std::make_unique<AggregateImpl<LogicPolicy<false>>>(Type::kBool);
+  if (name == "unionset") return std::make_unique<AggregateImpl<UnionSetPolicy>>(Type::kObject);
   if (name == "distinctcount") {
     switch (in) {
       case Type::kInt: return std::make_unique<AggregateImpl<DistinctCountPolicy<int32_t>>>(Type::kLong);

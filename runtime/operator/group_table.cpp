@@ -1,63 +1,6 @@
 #include "runtime/operator/group_table.h"
 
-#include <bit>
-#include <functional>
-#include <string_view>
-
 namespace eddy::runtime {
-namespace {
-
-uint64_t Mix(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h;
-}
-
-bool SlotEquals(Type type, Slot a, Slot b) {
-  switch (type) {
-    case Type::kString: return a.str->view() == b.str->view();
-    case Type::kInt: return a.i32 == b.i32;
-    case Type::kLong: return a.i64 == b.i64;
-    case Type::kFloat: return a.f32 == b.f32 || (a.f32 != a.f32 && b.f32 != b.f32);
-    case Type::kDouble: return a.f64 == b.f64 || (a.f64 != a.f64 && b.f64 != b.f64);
-    case Type::kBool: return a.b == b.b;
-    case Type::kObject: return a.obj == b.obj;
-  }
-  return false;
-}
-
-uint64_t SlotHash(Type type, Slot s) {
-  switch (type) {
-    case Type::kString: return std::hash<std::string_view>{}(s.str->view());
-    case Type::kInt: return static_cast<uint64_t>(s.i32);
-    case Type::kLong: return static_cast<uint64_t>(s.i64);
-    case Type::kFloat: return s.f32 == 0 ? 0 : std::bit_cast<uint32_t>(s.f32);
-    case Type::kDouble: return s.f64 == 0 ? 0 : std::bit_cast<uint64_t>(s.f64);
-    case Type::kBool: return s.b ? 1 : 0;
-    case Type::kObject: return reinterpret_cast<uintptr_t>(s.obj);
-  }
-  return 0;
-}
-
-}  // namespace
-
-uint64_t GroupTable::Hash(std::span<const ColumnView> keys, uint32_t row) const {
-  uint64_t h = 0;
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    h = Mix(h, keys[k].null(row) ? 0x5bd1e995ULL : SlotHash(keys_.schema().type(k), keys[k].at(row)));
-  }
-  return h;
-}
-
-bool GroupTable::Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const {
-  const Slot* stored = keys_.row(id);
-  const uint8_t* stored_nulls = keys_.nulls(id);
-  for (uint32_t k = 0; k < keys.size(); ++k) {
-    const bool null = keys[k].null(row);
-    if (null != (stored_nulls[k] != 0)) return false;
-    if (!null && !SlotEquals(keys_.schema().type(k), keys[k].at(row), stored[k])) return false;
-  }
-  return true;
-}
 
 void GroupTable::Rehash(size_t capacity) {
   std::vector<uint32_t> old;
@@ -74,13 +17,29 @@ void GroupTable::Rehash(size_t capacity) {
 
 uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
   if (table_.empty()) table_.assign(64, kEmpty);
-  const uint64_t h = Hash(keys, row);
   const size_t mask = table_.size() - 1;
+  if (single_string_ && !keys[0].null(row)) {
+    // The common case (group by one string attribute), without the per-key
+    // loops and type switches.
+    const StrRep* key = keys[0].at(row).str;
+    const uint64_t h = Avalanche(MixHash(0, HashBytes(key->data, key->size)));
+    size_t i = h & mask;
+    for (; table_[i] != kEmpty; i = (i + 1) & mask) {
+      const uint32_t id = table_[i];
+      if (hashes_[id] == h && !keys_.nulls(id)[0] && StringEquals(keys_.row(id)[0].str, key)) return id;
+    }
+    return Insert(keys, row, h, i);
+  }
+  const uint64_t h = Hash(keys, row);
   size_t i = h & mask;
   for (; table_[i] != kEmpty; i = (i + 1) & mask) {
     const uint32_t id = table_[i];
     if (hashes_[id] == h && Equal(keys, row, id)) return id;
   }
+  return Insert(keys, row, h, i);
+}
+
+uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot) {
   uint32_t id;
   if (!free_ids_.empty()) {
     id = free_ids_.back();
@@ -91,7 +50,7 @@ uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
   }
   for (uint32_t k = 0; k < keys.size(); ++k) keys_.SetSlot(id, k, keys[k].at(row), keys[k].null(row));
   hashes_[id] = h;
-  table_[i] = id;
+  table_[slot] = id;
   ++live_;
   if (live_ * 2 > table_.size()) Rehash(table_.size() * 2);
   return id;

@@ -9,32 +9,73 @@
 
 #include "runtime/event_chunk.h"
 #include "runtime/expr/evaluator.h"
+#include "runtime/slot_hash.h"
 
 namespace eddy::runtime {
 
 class GroupTable {
  public:
   // REQUIRES: key_schema outlives the table.
-  explicit GroupTable(const Schema* key_schema) : keys_(key_schema) {}
+  explicit GroupTable(const Schema* key_schema)
+      : keys_(key_schema), single_string_(key_schema->arity() == 1 && key_schema->type(0) == Type::kString) {}
 
   // The id of the group whose key is row `row` of `keys`; created if new.
   uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row);
   void Free(uint32_t id);
   size_t live_groups() const { return live_; }
+  // True when live group `id` has the key of row `row` of `keys`.
+  bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const {
+    const Slot* stored = keys_.row(id);
+    const uint8_t* stored_nulls = keys_.nulls(id);
+    for (uint32_t k = 0; k < keys.size(); ++k) {
+      const bool null = keys[k].null(row);
+      if (null != (stored_nulls[k] != 0)) return false;
+      if (!null && !SlotEquals(keys_.schema().type(k), keys[k].at(row), stored[k])) return false;
+    }
+    return true;
+  }
 
  private:
-  uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const;
-  bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const;
+  uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const {
+    uint64_t h = 0;
+    for (uint32_t k = 0; k < keys.size(); ++k) {
+      h = MixHash(h, keys[k].null(row) ? kNullHash : SlotHash(keys_.schema().type(k), keys[k].at(row)));
+    }
+    return Avalanche(h);
+  }
 
   void Rehash(size_t capacity);
+  // Adds the key of `row` as a new group with hash `h` at table slot `slot`.
+  uint32_t Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot);
 
   EventChunk keys_;  // row `id` holds group id's key
+  bool single_string_;  // one string key: FindOrAdd's fast path
   // Open addressing with linear probing: slot -> group id, or kEmpty.
   static constexpr uint32_t kEmpty = UINT32_MAX;
   std::vector<uint32_t> table_;
   size_t live_ = 0;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> free_ids_;
+};
+
+// Group ids for the rows of a chunk of group keys, such as the keys an
+// AggregateSelector exports for its emitted rows (rate limiters downstream).
+class KeyRowGroups {
+ public:
+  // REQUIRES: `keys` outlives this; its rows are read at the time of GroupOf.
+  explicit KeyRowGroups(const EventChunk* keys) : keys_(keys), table_(&keys->schema()) {}
+  uint32_t GroupOf(uint32_t row) {
+    views_.clear();
+    for (uint32_t k = 0; k < keys_->arity(); ++k) {
+      views_.push_back({keys_->slots() + k, keys_->null_flags() + k, keys_->arity(), keys_->arity()});
+    }
+    return table_.FindOrAdd(views_, row);
+  }
+
+ private:
+  const EventChunk* keys_;
+  GroupTable table_;
+  std::vector<ColumnView> views_;
 };
 
 }  // namespace eddy::runtime

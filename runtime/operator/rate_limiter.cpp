@@ -8,18 +8,10 @@ RateLimiter::RateLimiter(RateLimitSpec spec, Scheduler* scheduler)
       buffer_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
-  if (spec_.group_keys != nullptr) groups_ = std::make_unique<GroupTable>(&spec_.group_keys->schema());
+  if (spec_.group_keys != nullptr) groups_ = std::make_unique<KeyRowGroups>(spec_.group_keys);
 }
 
-uint32_t RateLimiter::GroupOf(uint32_t row) {
-  if (!groups_) return 0;
-  const EventChunk& keys = *spec_.group_keys;
-  key_views_.clear();
-  for (uint32_t k = 0; k < keys.arity(); ++k) {
-    key_views_.push_back({keys.slots() + k, keys.null_flags() + k, keys.arity(), keys.arity()});
-  }
-  return groups_->FindOrAdd(key_views_, row);
-}
+uint32_t RateLimiter::GroupOf(uint32_t row) { return groups_ ? groups_->GroupOf(row) : 0; }
 
 void RateLimiter::Emit(EventChunk& chunk) {
   if (chunk.empty() || next_ == nullptr) return;
@@ -50,13 +42,22 @@ void RateLimiter::FlushLatest() {
   Emit(*out);
 }
 
-void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+void RateLimiter::ArmPeriod() {
+  if (armed_ || !spec_.by_time || spec_.which == RateLimitSpec::Which::kFirst) return;
+  const int64_t now = scheduler_->now();
   if (!started_) {
     started_ = true;
-    if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) {
-      scheduler_->Schedule(scheduler_->now() + spec_.value, this);
-    }
+    period_end_ = now + spec_.value;  // periods are anchored at the first row
+  } else if (period_end_ <= now) {
+    // Idle periods were skipped; a period end due exactly now has passed.
+    period_end_ += ((now - period_end_) / spec_.value + 1) * spec_.value;
   }
+  armed_ = true;
+  scheduler_->Schedule(period_end_, this);
+}
+
+void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (!rows.empty()) ArmPeriod();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   for (uint32_t row : rows) {
@@ -108,7 +109,12 @@ void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> row
 }
 
 void RateLimiter::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + spec_.value, this);
+  armed_ = false;
+  period_end_ = due + spec_.value;
+  // A period that ends with nothing buffered emits nothing: stop ticking until
+  // the next row (ArmPeriod resumes on the same schedule).
+  if (buffer_.empty() && latest_.empty()) return;
+  ArmPeriod();
   if (spec_.which == RateLimitSpec::Which::kLast) {
     FlushLatest();
     return;

@@ -37,6 +37,8 @@ class RateLimiter final : public Processor, public Timer {
 
  private:
   uint32_t GroupOf(uint32_t row);
+  // Schedules the end of the current period (time-based all/last), unless armed.
+  void ArmPeriod();
   void Emit(EventChunk& chunk);
   // Remembers `row` as its group's latest (last every ...).
   void KeepLatest(const EventChunk& chunk, uint32_t row, uint32_t group);
@@ -44,9 +46,10 @@ class RateLimiter final : public Processor, public Timer {
 
   RateLimitSpec spec_;
   Scheduler* scheduler_;
-  std::unique_ptr<GroupTable> groups_;
-  std::vector<ColumnView> key_views_;
+  std::unique_ptr<KeyRowGroups> groups_;
   bool started_ = false;
+  bool armed_ = false;
+  int64_t period_end_ = 0;
   int64_t counter_ = 0;
   std::vector<int64_t> group_counters_;     // first every N events, per group
   std::vector<int64_t> group_last_emit_;    // first every T, per group (-1: never)

@@ -1,6 +1,7 @@
 #include "runtime/operator/selector.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace eddy::runtime {
 namespace {
@@ -48,17 +49,25 @@ std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<cons
 }
 
 void AppendOutputRows(const EventChunk& input, std::span<const uint32_t> rows,
-                      std::span<const ColumnView> views, EventChunk& out) {
+                      std::span<const ColumnView> views, EventChunk& out, bool keep_kinds) {
   const Schema& schema = out.schema();
   const uint32_t arity = schema.arity();
   for (uint32_t row : rows) {
-    const uint32_t out_row = out.Append(input.timestamp(row), EventKind::kCurrent);
+    const EventKind kind = keep_kinds ? input.kind(row) : EventKind::kCurrent;
+    if (kind == EventKind::kReset) {
+      out.Append(input.timestamp(row), kind);
+      continue;
+    }
+    const uint32_t out_row = out.AppendUnfilled(input.timestamp(row), kind);
     Slot* slots = out.mutable_row(out_row);
     uint8_t* nulls = out.mutable_nulls(out_row);
     for (uint32_t k = 0; k < arity; ++k) {
       const bool null = views[k].null(row);
       nulls[k] = null;
-      if (null) continue;
+      if (null) {
+        slots[k].raw = 0;
+        continue;
+      }
       slots[k] = views[k].at(row);
       RetainSlot(schema.type(k), slots[k]);
     }
@@ -86,18 +95,18 @@ void Selector::Process(const EventChunk& chunk, std::span<const uint32_t> rows) 
   selected_.clear();
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
-    const bool eligible = (kind == EventKind::kCurrent && spec_.emit_current) ||
-                          (kind == EventKind::kExpired && spec_.emit_expired);
-    if (!eligible) continue;
-    if (spec_.having && (having.null(row) || !having.at(row).b)) continue;
+    if (!Eligible(spec_, kind)) continue;
+    if (kind != EventKind::kReset && spec_.having && (having.null(row) || !having.at(row).b)) continue;
     selected_.push_back(row);
   }
-  const auto [begin, end] = OrderAndLimit(spec_, views_, selected_);
+  size_t begin = 0, end = selected_.size();
+  if (!spec_.snapshot_feed) std::tie(begin, end) = OrderAndLimit(spec_, views_, selected_);
   if (begin >= end) return;
 
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
-  AppendOutputRows(chunk, std::span<const uint32_t>(selected_).subspan(begin, end - begin), views_, *out);
+  AppendOutputRows(chunk, std::span<const uint32_t>(selected_).subspan(begin, end - begin), views_, *out,
+                   spec_.snapshot_feed);
   // Everything above is done before emitting: downstream may re-enter this query.
   if (next_ != nullptr) {
     next_->Process(*out, std::span<const uint32_t>(IdentityRows(out->size()), out->size()));

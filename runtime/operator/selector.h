@@ -34,6 +34,9 @@ struct SelectorSpec {
   std::optional<int64_t> limit;
   bool emit_current = true;
   bool emit_expired = false;
+  // Feeding `output snapshot`: every eligible row goes on uncollapsed and
+  // unordered, keeping its kind, and RESET rows go on too.
+  bool snapshot_feed = false;
   std::string description;  // for explain
 };
 
@@ -42,9 +45,15 @@ struct SelectorSpec {
 // range of `rows` to emit.
 std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<const ColumnView> views,
                                         std::vector<uint32_t>& rows);
-// Appends one CURRENT output row per entry of rows[begin, end), read from `views`.
+// Appends one output row per entry of `rows`, read from `views`: CURRENT, or
+// with `keep_kinds` the input row's kind (a RESET row carries no values).
 void AppendOutputRows(const EventChunk& input, std::span<const uint32_t> rows,
-                      std::span<const ColumnView> views, EventChunk& out);
+                      std::span<const ColumnView> views, EventChunk& out, bool keep_kinds = false);
+// Whether input row `row` becomes an output row (before `having`).
+inline bool Eligible(const SelectorSpec& spec, EventKind kind) {
+  return (kind == EventKind::kCurrent && spec.emit_current) || (kind == EventKind::kExpired && spec.emit_expired) ||
+         (kind == EventKind::kReset && spec.snapshot_feed);
+}
 
 class Selector final : public Processor {
  public:

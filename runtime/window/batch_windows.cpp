@@ -1,5 +1,9 @@
 #include "runtime/window/batch_windows.h"
 
+#include <algorithm>
+#include <optional>
+#include <climits>
+
 namespace eddy::runtime {
 
 void BatchWindowBase::Flush(EventChunk& out, int64_t t) {
@@ -55,7 +59,9 @@ void TimeBatchWindow::Arm() {
     }
   } else {
     // Idle periods were skipped: realign to the schedule.
-    while (next_boundary_ <= now()) next_boundary_ += config_.time_ms;
+    if (next_boundary_ <= now()) {
+      next_boundary_ += ((now() - next_boundary_) / config_.time_ms + 1) * config_.time_ms;
+    }
   }
   armed_ = true;
   scheduler_->Schedule(next_boundary_, this);
@@ -87,6 +93,53 @@ void TimeBatchWindow::OnTimer(int64_t due) {
   Emit(*out);
 }
 
+void ExternalTimeBatchWindow::Start(const EventChunk& chunk, uint32_t row, int64_t t) {
+  started_ = true;
+  const int32_t start_attr = config_.start_time_attr;
+  if (start_attr >= 0 && !chunk.nulls(row)[static_cast<uint32_t>(start_attr)]) {
+    batch_end_ = chunk.row(row)[static_cast<uint32_t>(start_attr)].i64 + config_.time_ms;
+    return;
+  }
+  const int64_t start = config_.start_time.value_or(t);
+  batch_end_ = start + config_.time_ms;
+  SkipPast(t);
+}
+
+void ExternalTimeBatchWindow::Hold(const EventChunk& chunk, uint32_t row) {
+  current_.Push(chunk, row);
+  if (config_.replace_with_batch_time) {
+    const uint32_t attr = static_cast<uint32_t>(config_.timestamp_attr);
+    current_.mutable_row(current_.size() - 1)[attr].i64 = batch_end_;
+  }
+}
+
+void ExternalTimeBatchWindow::Reflush(EventChunk& out, int64_t t) {
+  if (current_.empty()) return;
+  for (uint32_t i = 0; i < previous_.size(); ++i) previous_.CopyInto(i, out, EventKind::kExpired, t);
+  AppendReset(out, t);
+  for (uint32_t i = 0; i < previous_.size(); ++i) {
+    previous_.CopyInto(i, out, EventKind::kCurrent, previous_.timestamp(i));
+  }
+  for (uint32_t i = 0; i < current_.size(); ++i) {
+    current_.CopyInto(i, out, EventKind::kCurrent, current_.timestamp(i));
+  }
+  while (!current_.empty()) current_.MoveFrontTo(previous_);
+}
+
+void ExternalTimeBatchWindow::ScheduleTimeout(int64_t due) {
+  timeout_due_ = chain_due_ = due;
+  scheduler_->Schedule(due, this);
+}
+
+void ExternalTimeBatchWindow::ResumeTimeouts() {
+  if (timeout_due_ >= 0) return;
+  // The reference's timeout keeps ticking every `timeout` while idle; resume on
+  // that schedule (a tick due exactly now has already fired).
+  int64_t due = chain_due_ + config_.timeout_ms;
+  if (due <= now()) due += (now() - due) / config_.timeout_ms * config_.timeout_ms + config_.timeout_ms;
+  ScheduleTimeout(due);
+}
+
 void ExternalTimeBatchWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   const uint32_t attr = static_cast<uint32_t>(config_.timestamp_attr);
   ReentrantScratch<EventChunk>::Lease out(output_);
@@ -95,21 +148,69 @@ void ExternalTimeBatchWindow::Process(const EventChunk& chunk, std::span<const u
     if (chunk.kind(row) != EventKind::kCurrent || chunk.nulls(row)[attr]) continue;
     const int64_t t = chunk.row(row)[attr].i64;
     if (!started_) {
-      started_ = true;
-      int64_t start = t;
-      if (config_.start_time_attr >= 0 && !chunk.nulls(row)[static_cast<uint32_t>(config_.start_time_attr)]) {
-        start = chunk.row(row)[static_cast<uint32_t>(config_.start_time_attr)].i64;
-      } else if (config_.start_time) {
-        start = *config_.start_time;
-      }
-      batch_end_ = start + config_.time_ms;
-      while (batch_end_ <= t) batch_end_ += config_.time_ms;
-    } else if (t >= batch_end_) {
-      Flush(*out, t);
-      while (batch_end_ <= t) batch_end_ += config_.time_ms;  // empty periods are skipped
+      Start(chunk, row, t);
+      if (has_timeout()) ScheduleTimeout(now() + config_.timeout_ms);
     }
-    current_.Push(chunk, row);
+    latest_ = std::max(latest_, t);
+    if (t >= batch_end_) {
+      if (flushed_by_timeout_) {
+        Reflush(*out, latest_);
+        flushed_by_timeout_ = false;
+      } else {
+        Flush(*out, latest_);
+      }
+      SkipPast(latest_);  // empty periods are skipped
+      // The timeout counts again from this flush.
+      if (has_timeout()) ScheduleTimeout(now() + config_.timeout_ms);
+    }
+    Hold(chunk, row);
+    // Late events for a batch the timeout flushed are re-emitted at the next timeout.
+    if (flushed_by_timeout_) ResumeTimeouts();
   }
+  Emit(*out);
+}
+
+void ExternalTimeBatchWindow::OnTimer(int64_t due) {
+  if (due != timeout_due_) return;  // superseded by a later flush
+  timeout_due_ = -1;
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  if (!flushed_by_timeout_) {
+    Flush(*out, latest_);
+    flushed_by_timeout_ = true;
+  } else {
+    Reflush(*out, latest_);
+  }
+  // The held events are now all flushed: an idle tick would change nothing, so
+  // the schedule resumes only when late events arrive (Process).
+  Emit(*out);
+}
+
+void CronWindow::Arm() {
+  if (armed_) return;
+  if (std::optional<int64_t> next = config_.cron->NextAfter(now())) {
+    armed_ = true;
+    scheduler_->Schedule(*next, this);
+  }
+}
+
+void CronWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) == EventKind::kCurrent) current_.Push(chunk, row);
+  }
+  if (!current_.empty()) Arm();
+}
+
+void CronWindow::OnTimer(int64_t due) {
+  armed_ = false;
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  while (!previous_.empty()) previous_.PopInto(*out, EventKind::kExpired, due);
+  for (uint32_t i = 0; i < current_.size(); ++i) {
+    current_.CopyInto(i, *out, EventKind::kCurrent, current_.timestamp(i));
+  }
+  while (!current_.empty()) current_.MoveFrontTo(previous_);
+  if (!previous_.empty()) Arm();
   Emit(*out);
 }
 

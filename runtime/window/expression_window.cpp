@@ -1,5 +1,7 @@
 #include "runtime/window/expression_window.h"
 
+#include <stdexcept>
+
 namespace eddy::runtime {
 
 ExpressionWindow::ExpressionWindow(const WindowConfig& config, const Schema* schema, Scheduler* scheduler,
@@ -10,12 +12,43 @@ ExpressionWindow::ExpressionWindow(const WindowConfig& config, const Schema* sch
       previous_(schema),
       one_(schema),
       frame_(spec_.frame_schema) {
-  for (const AggregateSpec& a : spec_.aggregates) {
+  if (spec_.condition.condition) {
+    has_condition_ = true;
+    InstallCondition(std::move(spec_.condition));
+  }
+}
+
+void ExpressionWindow::InstallCondition(WindowCondition condition) {
+  spec_.condition = std::move(condition);
+  results_.clear();
+  result_views_.clear();
+  for (const AggregateSpec& a : spec_.condition.aggregates) {
     results_.push_back(std::make_unique<Column>(a.column->result_type()));
     results_.back()->Reset(1);
     results_.back()->nulls()[0] = 1;
     result_views_.push_back(results_.back()->view());
   }
+}
+
+bool ExpressionWindow::UseConditionOf(const EventChunk& chunk, uint32_t row, EventChunk& out) {
+  const uint32_t attr = static_cast<uint32_t>(spec_.condition_attr);
+  const std::string_view text = chunk.nulls(row)[attr] ? std::string_view() : chunk.row(row)[attr].str->view();
+  if (has_condition_ && text == condition_text_) return true;
+  try {
+    InstallCondition(spec_.compile(text));
+  } catch (const std::invalid_argument& e) {
+    if (spec_.log) spec_.log(e.what());
+    return has_condition_;  // the event is judged by the condition in force, if any
+  }
+  has_condition_ = true;
+  condition_text_ = std::string(text);
+  // The held events are judged again by the new condition.
+  Aggregate(nullptr, nullptr, now(), EventKind::kReset);
+  for (uint32_t i = 0; i < held_.size(); ++i) {
+    Aggregate(held_.row(i), held_.nulls(i), held_.timestamp(i), EventKind::kCurrent);
+  }
+  if (!spec_.batch) ExpireWhileFailing(out);
+  return true;
 }
 
 void ExpressionWindow::Aggregate(const Slot* slots, const uint8_t* nulls, int64_t ts, EventKind kind) {
@@ -30,8 +63,8 @@ void ExpressionWindow::Aggregate(const Slot* slots, const uint8_t* nulls, int64_
   }
   const EvalFrame frame{&one_, 1, {}, now()};
   const uint32_t only = 0;
-  for (size_t i = 0; i < spec_.aggregates.size(); ++i) {
-    AggregateSpec& aggregate = spec_.aggregates[i];
+  for (size_t i = 0; i < spec_.condition.aggregates.size(); ++i) {
+    AggregateSpec& aggregate = spec_.condition.aggregates[i];
     args_.clear();
     for (const EvaluatorPtr& arg : aggregate.args) args_.push_back(arg->Eval(frame));
     results_[i]->Reset(1);
@@ -54,8 +87,15 @@ bool ExpressionWindow::Holds() {
   }
   frame_.SetSlot(row, 2 * arity, Slot{.i64 = held_.timestamp(0)}, false);
   frame_.SetSlot(row, 2 * arity + 1, Slot{.i64 = held_.timestamp(last)}, false);
-  const ColumnView v = spec_.condition->Eval(EvalFrame{&frame_, 1, result_views_, now()});
+  const ColumnView v = spec_.condition.condition->Eval(EvalFrame{&frame_, 1, result_views_, now()});
   return !v.null(0) && v.at(0).b;
+}
+
+void ExpressionWindow::ExpireWhileFailing(EventChunk& out) {
+  while (!held_.empty() && !Holds()) {
+    Aggregate(held_.row(0), held_.nulls(0), held_.timestamp(0), EventKind::kExpired);
+    held_.PopInto(out, EventKind::kExpired, now());
+  }
 }
 
 void ExpressionWindow::ProcessSliding(const EventChunk& chunk, uint32_t row, EventChunk& out) {
@@ -83,14 +123,31 @@ void ExpressionWindow::ProcessSliding(const EventChunk& chunk, uint32_t row, Eve
 void ExpressionWindow::ProcessBatch(const EventChunk& chunk, uint32_t row, EventChunk& out) {
   held_.Push(chunk, row);
   Aggregate(chunk.row(row), chunk.nulls(row), chunk.timestamp(row), EventKind::kCurrent);
-  if (Holds()) return;
+  if (Holds()) {
+    if (spec_.stream_current_event) out.AppendCopy(chunk, row, EventKind::kCurrent);
+    return;
+  }
+  bool include = spec_.include_triggering_event;
+  if (spec_.include_triggering_attr >= 0) {
+    const uint32_t attr = static_cast<uint32_t>(spec_.include_triggering_attr);
+    include = !chunk.nulls(row)[attr] && chunk.row(row)[attr].b;
+  }
+  // A streamed arrival goes out before the batch it closes expires, or after
+  // it when it opens the next batch.
+  if (spec_.stream_current_event && include) out.AppendCopy(chunk, row, EventKind::kCurrent);
   // The arrival broke the condition: flush the batch (with the arrival when it
-  // is included), re-stamped with the clock; the previous batch expires first.
-  const uint32_t flushed = spec_.include_triggering_event ? held_.size() : held_.size() - 1;
-  while (!previous_.empty()) previous_.PopInto(out, EventKind::kExpired, now());
-  for (uint32_t i = 0; i < flushed; ++i) {
-    held_.CopyInto(0, out, EventKind::kCurrent, now());
-    held_.MoveFrontTo(previous_);
+  // is included), re-stamped with the clock. Streamed events only expire;
+  // otherwise the previous batch expires and the batch goes out as CURRENT.
+  const uint32_t flushed = include ? held_.size() : held_.size() - 1;
+  if (spec_.stream_current_event) {
+    for (uint32_t i = 0; i < flushed; ++i) held_.PopInto(out, EventKind::kExpired, now());
+    if (!include) out.AppendCopy(chunk, row, EventKind::kCurrent);
+  } else {
+    while (!previous_.empty()) previous_.PopInto(out, EventKind::kExpired, now());
+    for (uint32_t i = 0; i < flushed; ++i) {
+      held_.CopyInto(0, out, EventKind::kCurrent, now());
+      held_.MoveFrontTo(previous_);
+    }
   }
   Aggregate(nullptr, nullptr, now(), EventKind::kReset);
   if (!held_.empty()) {
@@ -103,6 +160,9 @@ void ExpressionWindow::Process(const EventChunk& chunk, std::span<const uint32_t
   out->Clear();
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
+    // An event whose condition does not compile, with none in force, is dropped
+    // (reported through the log).
+    if (spec_.condition_attr >= 0 && !UseConditionOf(chunk, row, *out)) continue;
     if (spec_.batch) {
       ProcessBatch(chunk, row, *out);
     } else {

@@ -1,6 +1,7 @@
 #include "runtime/window/keyed_windows.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "eddy/value.h"
 
@@ -74,19 +75,45 @@ void SortWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows
 
 // ---------------------------------------------------------------- frequent
 
-std::string FrequentWindow::KeyOf(const EventChunk& chunk, uint32_t row) const {
+std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs) {
   std::string key;
   const EventView view = chunk.view(row);
-  auto add = [&](uint32_t a) {
-    key += view.value(a).ToString();
-    key += '\x1f';
-  };
-  if (config_.key_attrs.empty()) {
-    for (uint32_t a = 0; a < chunk.arity(); ++a) add(a);
+  if (attrs.empty()) {
+    for (uint32_t a = 0; a < chunk.arity(); ++a) key += view.value(a).ToString();
   } else {
-    for (int32_t a : config_.key_attrs) add(static_cast<uint32_t>(a));
+    for (int32_t a : attrs) key += view.value(static_cast<uint32_t>(a)).ToString();
   }
   return key;
+}
+
+CountedKeys::Entry* CountedKeys::Find(const std::string& key) {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+CountedKeys::Entry& CountedKeys::Store(const std::string& key, const EventChunk& chunk, uint32_t row) {
+  auto [it, added] = entries_.try_emplace(key);
+  if (added) {
+    order_.Insert(key);
+  } else {
+    store_.Free(it->second.slot);
+  }
+  it->second.slot = store_.Store(chunk, row);
+  return it->second;
+}
+
+void CountedKeys::Evict(const std::string& key, int64_t now, EventChunk& out) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  out.AppendCopy(store_.rows(), it->second.slot, EventKind::kExpired);
+  out.set_timestamp(out.size() - 1, now);
+  store_.Free(it->second.slot);
+  entries_.erase(it);
+  order_.Erase(key);
+}
+
+void CountedKeys::AppendContents(std::vector<RowRun>& runs) const {
+  for (const std::string& key : order_.Keys()) store_.AppendRun(entries_.at(key).slot, runs);
 }
 
 void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
@@ -94,91 +121,195 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
   out->Clear();
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    const std::string key = KeyOf(chunk, row);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      ++it->second.count;
-      store_.Free(it->second.slot);
-      it->second.slot = store_.Store(chunk, row);
-      out->AppendCopy(chunk, row, EventKind::kCurrent);
-      continue;
-    }
-    if (entries_.size() >= static_cast<size_t>(config_.length)) {
+    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
+    if (keys_.Find(key) == nullptr && keys_.size() >= static_cast<size_t>(config_.length)) {
       // Full: every count goes down; keys reaching zero leave.
-      std::vector<std::string> kept;
-      for (const std::string& k : order_) {
-        Entry& e = entries_[k];
-        if (--e.count > 0) {
-          kept.push_back(k);
-          continue;
-        }
-        out->AppendCopy(store_.rows(), e.slot, EventKind::kExpired);
-        out->set_timestamp(out->size() - 1, now());
-        store_.Free(e.slot);
-        entries_.erase(k);
+      for (const std::string& k : keys_.Keys()) {
+        if (--keys_.Find(k)->count <= 0) keys_.Evict(k, now(), *out);
       }
-      order_.swap(kept);
-      if (entries_.size() >= static_cast<size_t>(config_.length)) continue;  // dropped silently
+      if (keys_.size() >= static_cast<size_t>(config_.length)) continue;  // dropped silently
     }
-    entries_[key] = Entry{1, store_.Store(chunk, row)};
-    order_.push_back(key);
+    ++keys_.Store(key, chunk, row).count;
     out->AppendCopy(chunk, row, EventKind::kCurrent);
+  }
+  Emit(*out);
+}
+
+// ---------------------------------------------------------------- lossyFrequent
+
+LossyFrequentWindow::LossyFrequentWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
+    : Window(c, s, sch), keys_(s), width_(std::ceil(1.0 / c.error)) {}
+
+void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  ReentrantScratch<EventChunk>::Lease out(output_);
+  out->Clear();
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) != EventKind::kCurrent) continue;
+    ++total_;
+    if (total_ != 1) bucket_ = static_cast<int64_t>(std::ceil(static_cast<double>(total_) / width_));
+    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
+    const bool known = keys_.Find(key) != nullptr;
+    CountedKeys::Entry& entry = keys_.Store(key, chunk, row);
+    if (!known) entry.bucket = bucket_ - 1;
+    ++entry.count;
+    if (static_cast<double>(entry.count) >= (config_.support - config_.error) * static_cast<double>(total_)) {
+      out->AppendCopy(chunk, row, EventKind::kCurrent);
+    }
+    if (std::fmod(static_cast<double>(total_), width_) == 0) {
+      // A bucket ends: forget the keys too rare to matter.
+      for (const std::string& k : keys_.Keys()) {
+        const CountedKeys::Entry* e = keys_.Find(k);
+        if (e->count + e->bucket <= bucket_) keys_.Evict(k, now(), *out);
+      }
+    }
   }
   Emit(*out);
 }
 
 // ---------------------------------------------------------------- session
 
+bool SessionWindow::AppendContents(std::vector<RowRun>& runs) const {
+  std::vector<const Key*> keys;
+  for (const auto& [name, k] : keys_) keys.push_back(k.get());
+  std::sort(keys.begin(), keys.end(), [](const Key* a, const Key* b) { return a->opened < b->opened; });
+  for (const Key* k : keys) {
+    k->previous.events.AppendRuns(runs);
+    k->current.events.AppendRuns(runs);
+  }
+  return true;
+}
+
+void SessionWindow::SetTimes(Session& s, int64_t start, int64_t last) {
+  s.start = start;
+  s.end = last + gap();
+  s.alive = s.end + latency();
+}
+
+void SessionWindow::Open(Session& s, const EventChunk& chunk, uint32_t row, int64_t ts) {
+  s.events.Push(chunk, row);
+  SetTimes(s, ts, ts);
+  scheduler_->Schedule(s.end, this);
+}
+
+void SessionWindow::MoveSession(Session& from, Session& to) {
+  while (!from.events.empty()) from.events.MoveFrontTo(to.events);
+  to.start = from.start;
+  to.end = from.end;
+  to.alive = from.alive;
+}
+
+void SessionWindow::Expire(Session& s, EventChunk& out) {
+  // Closed sessions leave with their events' own timestamps.
+  while (!s.events.empty()) s.events.PopInto(out, EventKind::kExpired, s.events.timestamp(0));
+}
+
+void SessionWindow::MergeIfClose(Key& k) {
+  if (k.previous.empty() || k.previous.end < k.current.start - gap()) return;
+  // The previous session's events go in front of the current ones.
+  while (!k.previous.events.empty()) k.previous.events.MoveBackToFrontOf(k.current.events);
+  k.current.start = k.previous.start;
+}
+
+bool SessionWindow::Admit(Key& k, const EventChunk& chunk, uint32_t row, int64_t ts, EventChunk& expired) {
+  Session& current = k.current;
+  if (current.empty()) {
+    Open(current, chunk, row, ts);
+    return true;
+  }
+  if (ts >= current.start) {
+    if (ts <= current.end) {  // extends the session
+      current.events.Push(chunk, row);
+      SetTimes(current, current.start, ts);
+      scheduler_->Schedule(current.end, this);
+      return true;
+    }
+    // Past the session's end before its timer fired (an out-of-order clock): it
+    // closes now and the event opens the next one.
+    if (latency() > 0) {
+      Expire(k.previous, expired);
+      MoveSession(current, k.previous);
+      scheduler_->Schedule(k.previous.alive, this);
+    } else {
+      Expire(current, expired);
+    }
+    Open(current, chunk, row, ts);
+    return true;
+  }
+  // A late event, before the session's start.
+  if (ts >= current.start - gap()) {
+    current.events.PushFront(chunk, row);
+    current.start = ts;
+    if (latency() > 0) MergeIfClose(k);
+    return true;
+  }
+  Session& previous = k.previous;
+  if (latency() == 0 || previous.empty() || ts < previous.start - gap()) return false;
+  previous.events.Push(chunk, row);
+  if (ts < previous.start && ts <= previous.end - gap()) {
+    previous.start = ts;
+  } else {
+    previous.end = ts + gap();
+    previous.alive = previous.end + latency();
+    scheduler_->Schedule(previous.alive, this);
+    MergeIfClose(k);
+  }
+  return true;
+}
+
 void SessionWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
+  EventChunk expired(schema_);
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    const int64_t ts = chunk.timestamp(row);
     std::string key;
     if (config_.key_attr >= 0) {
       const uint32_t a = static_cast<uint32_t>(config_.key_attr);
       if (!chunk.nulls(row)[a]) key = std::string(chunk.row(row)[a].str->view());
     }
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) {
-      sessions_.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple(schema_));
-      auto session = std::prev(sessions_.end());
-      by_key_[key] = session;
-      session->second.start = session->second.last = ts;
-      session->second.events.Push(chunk, row);
-      scheduler_->Schedule(ts + config_.time_ms, this);
-    } else {
-      Session& s = it->second->second;
-      if (ts < s.start - config_.time_ms) continue;  // too late for the session: dropped
-      s.events.Push(chunk, row);
-      if (ts > s.last) {
-        s.last = ts;
-        scheduler_->Schedule(ts + config_.time_ms, this);
-      }
-      s.start = std::min(s.start, ts);
-    }
-    out->AppendCopy(chunk, row, EventKind::kCurrent);
+    std::unique_ptr<Key>& k = keys_[key];
+    if (!k) k = std::make_unique<Key>(key, schema_, next_order_++);
+    if (Admit(*k, chunk, row, chunk.timestamp(row), expired)) out->AppendCopy(chunk, row, EventKind::kCurrent);
   }
+  for (uint32_t i = 0; i < expired.size(); ++i) out->AppendCopy(expired, i);
   Emit(*out);
 }
 
 void SessionWindow::OnTimer(int64_t due) {
+  // Sessions that end by now close in order of their end (ties: first opened
+  // first); with allowed latency they become the previous session, and previous
+  // sessions whose latency has run out leave.
+  std::vector<std::pair<int64_t, Key*>> ending, leaving;
+  for (auto& [key, k] : keys_) {
+    if (!k->current.empty() && k->current.end <= due) ending.push_back({k->current.end, k.get()});
+  }
+  auto by_time = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->opened < b.second->opened;
+  };
+  std::sort(ending.begin(), ending.end(), by_time);
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    Session& s = it->second;
-    if (s.last + config_.time_ms > due) {
+  for (auto& [end, k] : ending) {
+    if (latency() > 0) {
+      MoveSession(k->current, k->previous);
+      scheduler_->Schedule(k->previous.alive, this);
+    } else {
+      Expire(k->current, *out);
+    }
+  }
+  if (latency() > 0) {
+    for (auto& [key, k] : keys_) {
+      if (!k->previous.empty() && k->previous.alive <= due) leaving.push_back({k->previous.end, k.get()});
+    }
+    std::sort(leaving.begin(), leaving.end(), by_time);
+    for (auto& [end, k] : leaving) Expire(k->previous, *out);
+  }
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    if (it->second->current.empty() && it->second->previous.empty()) {
+      it = keys_.erase(it);
+    } else {
       ++it;
-      continue;
     }
-    // Closed: its events leave with their own timestamps.
-    while (!s.events.empty()) {
-      const int64_t ts = s.events.timestamp(0);
-      s.events.PopInto(*out, EventKind::kExpired, ts);
-    }
-    by_key_.erase(it->first);
-    it = sessions_.erase(it);
   }
   Emit(*out);
 }

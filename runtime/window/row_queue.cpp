@@ -1,5 +1,8 @@
 #include "runtime/window/row_queue.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace eddy::runtime {
 
 void RowQueue::Grow() {
@@ -22,21 +25,45 @@ void RowQueue::Grow() {
   head_ = 0;
 }
 
+void RowQueue::AppendRuns(std::vector<RowRun>& runs) const {
+  if (size_ == 0) return;
+  const uint32_t first = std::min(size_, capacity_ - head_);
+  runs.push_back({row(0), nulls(0), first});
+  if (first < size_) runs.push_back({slots_.data(), nulls_.data(), size_ - first});
+}
+
 void RowQueue::Push(const EventChunk& chunk, uint32_t row) {
   if (size_ == capacity_) Grow();
   const uint32_t at = Index(size_++);
   Slot* to = slots_.data() + size_t{at} * arity_;
   uint8_t* to_nulls = nulls_.data() + size_t{at} * arity_;
-  const Slot* from = chunk.row(row);
-  const uint8_t* from_nulls = chunk.nulls(row);
-  for (uint32_t a = 0; a < arity_; ++a) {
-    to[a] = from[a];
-    to_nulls[a] = from_nulls[a];
-  }
-  for (uint32_t a : schema_->ref_slots()) {
-    if (!to_nulls[a]) RetainSlot(schema_->type(a), to[a]);
-  }
+  CopyRow(to, to_nulls, chunk.row(row), chunk.nulls(row), arity_);
+  if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
   timestamps_[at] = chunk.timestamp(row);
+}
+
+void RowQueue::PushFront(const EventChunk& chunk, uint32_t row) {
+  if (size_ == capacity_) Grow();
+  head_ = (head_ + capacity_ - 1) & (capacity_ - 1);
+  ++size_;
+  Slot* to = slots_.data() + size_t{head_} * arity_;
+  uint8_t* to_nulls = nulls_.data() + size_t{head_} * arity_;
+  CopyRow(to, to_nulls, chunk.row(row), chunk.nulls(row), arity_);
+  if (schema_->has_refs()) chunk.RetainRow(to, to_nulls);
+  timestamps_[head_] = chunk.timestamp(row);
+}
+
+void RowQueue::MoveBackToFrontOf(RowQueue& other) {
+  if (other.size_ == other.capacity_) other.Grow();
+  other.head_ = (other.head_ + other.capacity_ - 1) & (other.capacity_ - 1);
+  ++other.size_;
+  const uint32_t from = Index(size_ - 1);
+  for (uint32_t a = 0; a < arity_; ++a) {
+    other.slots_[size_t{other.head_} * arity_ + a] = slots_[size_t{from} * arity_ + a];
+    other.nulls_[size_t{other.head_} * arity_ + a] = nulls_[size_t{from} * arity_ + a];
+  }
+  other.timestamps_[other.head_] = timestamps_[from];
+  --size_;
 }
 
 void RowQueue::PopInto(EventChunk& out, EventKind kind, int64_t ts) {
@@ -46,10 +73,7 @@ void RowQueue::PopInto(EventChunk& out, EventKind kind, int64_t ts) {
 }
 
 void RowQueue::CopyInto(uint32_t i, EventChunk& out, EventKind kind, int64_t ts) const {
-  const uint32_t out_row = out.Append(ts, kind);
-  const Slot* from = row(i);
-  const uint8_t* from_nulls = nulls(i);
-  for (uint32_t a = 0; a < arity_; ++a) out.SetSlot(out_row, a, from[a], from_nulls[a] != 0);
+  out.AppendRetained(row(i), nulls(i), ts, kind);
 }
 
 void RowQueue::MoveFrontTo(RowQueue& other) {

@@ -11,6 +11,14 @@
 
 namespace eddy::runtime {
 
+// A contiguous run of held rows, read in place: row i of the run is
+// slots[i * arity ...], nulls[i * arity ...].
+struct RowRun {
+  const Slot* slots;
+  const uint8_t* nulls;
+  uint32_t count;
+};
+
 class RowQueue {
  public:
   explicit RowQueue(const Schema* schema) : schema_(schema), arity_(schema->arity()) {}
@@ -23,9 +31,19 @@ class RowQueue {
   int64_t timestamp(uint32_t i) const { return timestamps_[Index(i)]; }
   const Slot* row(uint32_t i) const { return slots_.data() + size_t{Index(i)} * arity_; }
   const uint8_t* nulls(uint32_t i) const { return nulls_.data() + size_t{Index(i)} * arity_; }
+  // For rewriting a held non-reference attribute in place (e.g. a timestamp).
+  Slot* mutable_row(uint32_t i) { return slots_.data() + size_t{Index(i)} * arity_; }
+  uint8_t* mutable_nulls(uint32_t i) { return nulls_.data() + size_t{Index(i)} * arity_; }
+
+  // Appends the rows, front first, as at most two runs (the ring may wrap).
+  void AppendRuns(std::vector<RowRun>& runs) const;
 
   // Copies row `row` of `chunk` to the back (retaining references).
   void Push(const EventChunk& chunk, uint32_t row);
+  // Copies row `row` of `chunk` to the front (retaining references).
+  void PushFront(const EventChunk& chunk, uint32_t row);
+  // Moves the back row to the front of `other` (same schema), references and all.
+  void MoveBackToFrontOf(RowQueue& other);
   // Moves the front row into `out` as a row of `kind` stamped `ts`.
   void PopInto(EventChunk& out, EventKind kind, int64_t ts);
   // Copies row i into `out` (retaining references).

@@ -36,6 +36,7 @@ void TimedSlidingWindow::ArmTimer() {
 void TimedSlidingWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
+  out->Swap(timer_expired_);  // events timers expired since the last arrival go first
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     ExpireUpTo(now(), *out);
@@ -56,6 +57,11 @@ void TimedSlidingWindow::Process(const EventChunk& chunk, std::span<const uint32
 
 void TimedSlidingWindow::OnTimer(int64_t due) {
   timer_armed_ = false;
+  if (lazy_timer_expiry_) {
+    ExpireUpTo(due, timer_expired_);
+    ArmTimer();
+    return;
+  }
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   ExpireUpTo(due, *out);

@@ -11,6 +11,10 @@ class LengthWindow final : public Window {
  public:
   LengthWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
 
  private:
   RowQueue held_;
@@ -21,8 +25,13 @@ class LengthWindow final : public Window {
 // N newer events exist.
 class TimedSlidingWindow final : public Window {
  public:
-  TimedSlidingWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
+  TimedSlidingWindow(const WindowConfig& c, const Schema* s, Scheduler* sch)
+      : Window(c, s, sch), held_(s), timer_expired_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
   void OnTimer(int64_t due) override;
 
  private:
@@ -30,6 +39,7 @@ class TimedSlidingWindow final : public Window {
   void ArmTimer();
   RowQueue held_;
   bool timer_armed_ = false;
+  EventChunk timer_expired_;  // lazy_timer_expiry_: expired by timers, not yet handed on
 };
 
 // externalTime(attr, T): time(T) driven by a long attribute, no timers.
@@ -37,6 +47,10 @@ class ExternalTimeWindow final : public Window {
  public:
   ExternalTimeWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
 
  private:
   RowQueue held_;
@@ -47,6 +61,10 @@ class DelayWindow final : public Window {
  public:
   DelayWindow(const WindowConfig& c, const Schema* s, Scheduler* sch) : Window(c, s, sch), held_(s) {}
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  bool AppendContents(std::vector<RowRun>& runs) const override {
+    held_.AppendRuns(runs);
+    return true;
+  }
   void OnTimer(int64_t due) override;
 
  private:

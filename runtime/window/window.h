@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/cron.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 #include "runtime/window/row_queue.h"
@@ -22,19 +23,25 @@ namespace eddy::runtime {
 struct WindowConfig {
   enum class Kind {
     kLength, kLengthBatch, kTime, kTimeBatch, kTimeLength, kExternalTime, kBatch, kDelay, kSort,
-    kFrequent, kSession, kExternalTimeBatch
+    kFrequent, kSession, kExternalTimeBatch, kLossyFrequent, kCron
   };
   Kind kind = Kind::kLength;
   std::string text;  // for explain, e.g. "length(5)"
   int64_t length = 0;
   int64_t time_ms = 0;
   std::optional<int64_t> start_time;
+  int64_t timeout_ms = 0;              // externalTimeBatch (0: none)
+  bool replace_with_batch_time = false;  // externalTimeBatch
   int32_t start_time_attr = -1;  // externalTimeBatch start.time as an attribute
   bool stream_current_event = false;
   int32_t timestamp_attr = -1;
   std::vector<std::pair<int32_t, bool>> sort_keys;  // attribute, descending
   std::vector<int32_t> key_attrs;                   // frequent
   int32_t key_attr = -1;                            // session key (string)
+  int64_t allowed_latency_ms = 0;                   // session
+  double support = 0;                               // lossyFrequent
+  double error = 0;                                 // lossyFrequent
+  std::optional<CronSchedule> cron;                 // cron
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.
@@ -47,6 +54,21 @@ class Window : public Processor, public Timer {
         output_([schema] { return std::make_unique<EventChunk>(schema); }) {}
   std::string Describe() const override { return "Window " + config_.text; }
   void OnTimer(int64_t) override {}
+
+  // Set by the planner when the window feeds a selector that outputs only current
+  // events: events a timer expires then change nothing anyone sees until the next
+  // arrival, so a window may hand them over in front of that arrival's chunk
+  // instead of as a chunk of their own (same results, one chunk instead of one
+  // per expiring timestamp).
+  void set_lazy_timer_expiry(bool lazy) { lazy_timer_expiry_ = lazy; }
+
+  // What the window holds now, for a join to search (LANGUAGE.md §10): the
+  // events it has emitted as CURRENT and not yet as EXPIRED (a batch window's
+  // last flushed batch; delay: the events still delayed), appended to `runs` as
+  // runs of rows read in place, oldest first where the window keeps an order.
+  // Valid until the window next processes an event or a timer. Returns false
+  // for windows that cannot be searched.
+  virtual bool AppendContents(std::vector<RowRun>& /*runs*/) const { return false; }
 
  protected:
   int64_t now() const { return scheduler_->now(); }
@@ -65,6 +87,7 @@ class Window : public Processor, public Timer {
   }
 
   WindowConfig config_;
+  bool lazy_timer_expiry_ = false;
   const Schema* schema_;
   Scheduler* scheduler_;
   ReentrantScratch<EventChunk> output_;

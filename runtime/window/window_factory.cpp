@@ -15,9 +15,12 @@ std::unique_ptr<Window> MakeWindow(const WindowConfig& config, const Schema* sch
     case WindowConfig::Kind::kTimeBatch: return std::make_unique<TimeBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kExternalTimeBatch:
       return std::make_unique<ExternalTimeBatchWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kCron: return std::make_unique<CronWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kBatch: return std::make_unique<ChunkBatchWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kSort: return std::make_unique<SortWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kFrequent: return std::make_unique<FrequentWindow>(config, schema, scheduler);
+    case WindowConfig::Kind::kLossyFrequent:
+      return std::make_unique<LossyFrequentWindow>(config, schema, scheduler);
     case WindowConfig::Kind::kSession: return std::make_unique<SessionWindow>(config, schema, scheduler);
   }
   return nullptr;

@@ -193,6 +193,8 @@ TEST_CASE("syntax errors say what is wrong, where") {
   CHECK(MessageOf("define stream S (a int);\nfrom S select 1.5 sec as t insert into O;").find("whole numbers") != std::string::npos);
   CHECK(MessageOf("define stream S (a int);\nfrom S select 99999999999 as t insert into O;").find("does not fit in int") != std::string::npos);
   CHECK(MessageOf("define stream S (a int);\nfrom S outer join S select a insert into O;").find("left outer join") != std::string::npos);
+  CHECK(MessageOf("define stream S (a int);\nfrom S[a > 5 select a insert into O;").find("the '[' at 2:7 is not closed") !=
+        std::string::npos);
   CHECK(MessageOf("from S select a insert into O;").find("") != std::string::npos);
   try {
     ParseApp("define stream S (a int);\nfrom S[a >] select a insert into O;");

@@ -11,8 +11,11 @@ constexpr const char* kStreams =
     "define stream A (sym string, x int);\n"
     "define stream B (sym string, x int);\n";
 
+using testing::Contains;
+using testing::Rejection;
+
 // The query goes on line 3.
-Rejection Reject(const std::string& query) { return RejectApp(std::string(kStreams) + query); }
+Rejection Reject(const std::string& query) { return testing::Reject(std::string(kStreams) + query); }
 
 TEST_CASE("a reference to an undefined state") {
   const Rejection r = Reject("from e1=A -> e2=B[x > e3.x] select e1.x insert into O;");

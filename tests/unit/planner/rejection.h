@@ -1,4 +1,5 @@
-// Test helper: compiles an app that must be rejected and returns the error.
+// Test helper: compiles an app that must be rejected and returns the planner's
+// message and location.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -7,14 +8,14 @@
 
 #include "eddy/engine.h"
 
-namespace eddy {
+namespace eddy::testing {
 
 struct Rejection {
   std::string message;
   SourceLocation location;
 };
 
-inline Rejection RejectApp(const std::string& app) {
+inline Rejection Reject(const std::string& app) {
   try {
     App::Compile(app);
   } catch (const CompileError& e) {
@@ -24,11 +25,8 @@ inline Rejection RejectApp(const std::string& app) {
   return {};
 }
 
-// Whether `text` contains `part`; shows the text when it does not.
 inline bool Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return true;
-  MESSAGE("message: " << text);
-  return false;
+  return text.find(part) != std::string::npos;
 }
 
-}  // namespace eddy
+}  // namespace eddy::testing
