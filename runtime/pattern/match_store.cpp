@@ -206,7 +206,10 @@ void MatchStore::Unlink(Entry e) {
     if (r.bucket_next != kNone) entries_[r.bucket_next].bucket_prev = r.bucket_prev; else b.tail = r.bucket_prev;
     // Emptied buckets stay (keys tend to come back); they are purged in bulk
     // once they outnumber the used ones.
-    if (b.head == kNone && ++index.empty_buckets > 64 && index.empty_buckets * 2 > index.used) PurgeEmpty(index);
+    if (b.head == kNone) {
+      index.table[b.slot] |= kEmptyBucketBit;
+      if (++index.empty_buckets > 1024 && index.empty_buckets * 2 > index.used) PurgeEmpty(index);
+    }
     r.bucket = kNone;
   }
 }
@@ -273,9 +276,11 @@ void MatchStore::GrowTable(Index& index) {
   const size_t mask = table.size() - 1;
   for (uint64_t slot : index.table) {
     if (slot == kEmptySlot) continue;
-    size_t i = index.buckets[static_cast<uint32_t>(slot)].hash & mask;
+    Bucket& bucket = index.buckets[static_cast<uint32_t>(slot)];
+    size_t i = bucket.hash & mask;
     while (table[i] != kEmptySlot) i = (i + 1) & mask;
     table[i] = slot;
+    bucket.slot = static_cast<uint32_t>(i);
   }
   index.table = std::move(table);
 }
@@ -296,6 +301,7 @@ void MatchStore::PurgeEmpty(Index& index) {
     size_t i = bucket.hash & mask;
     while (index.table[i] != kEmptySlot) i = (i + 1) & mask;
     index.table[i] = SlotOf(b, bucket.hash);
+    bucket.slot = static_cast<uint32_t>(i);
   }
   index.empty_buckets = 0;
 }
@@ -310,7 +316,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
   Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
   const uint64_t hash = Hash(*key);
-  uint32_t b = FindBucket(index, *key, hash);
+  uint32_t b = FindBucket(index, *key, hash, true);
   if (b == kNone) {
     if ((index.used + 1) * 2 > index.table.size()) GrowTable(index);
     b = Allocate(index.buckets, index.free_buckets);
@@ -324,9 +330,11 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     size_t i = hash & mask;
     while (index.table[i] != kEmptySlot) i = (i + 1) & mask;
     index.table[i] = SlotOf(b, hash);
+    index.buckets[b].slot = static_cast<uint32_t>(i);
     ++index.used;
   } else if (index.buckets[b].head == kNone) {
     --index.empty_buckets;
+    index.table[index.buckets[b].slot] &= ~kEmptyBucketBit;
   }
   Bucket& bucket = index.buckets[b];
   EntryRec& r = entries_[e];

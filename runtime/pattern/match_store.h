@@ -124,7 +124,7 @@ class MatchStore {
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
   Entry FindKey(List list, const Key& key) const {
     const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
-    const uint32_t b = FindBucket(index, key, Hash(key));
+    const uint32_t b = FindBucket(index, key, Hash(key), false);
     return b == kNone ? kNone : index.buckets[b].head;
   }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
@@ -153,6 +153,7 @@ class MatchStore {
     uint64_t hash = 0;
     Key key;
     Entry head = kNone, tail = kNone;
+    uint32_t slot = 0;  // its place in the table
     bool used = false;
   };
   struct Index {
@@ -228,18 +229,23 @@ class MatchStore {
       default: return a.value.i64 == b.value.i64;
     }
   }
-  // Table slots hold a bucket id and the upper half of its key's hash, so a
-  // probe touches a bucket only when the hashes agree.
+  // Table slots hold a bucket id, 31 bits of its key's hash (so a probe touches
+  // a bucket only when they agree) and whether the bucket is empty (a lookup
+  // passes over it: its key has no entries anyway).
   static constexpr uint64_t kEmptySlot = ~uint64_t{0};
-  static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & 0xffffffff00000000ULL) | bucket; }
-  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const {
+  static constexpr uint64_t kTagBits = 0xfffffffe00000000ULL;
+  static constexpr uint64_t kEmptyBucketBit = uint64_t{1} << 32;
+  static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & kTagBits) | bucket; }
+  // `with_empty`: also find a bucket without entries (to reuse it).
+  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash, bool with_empty) const {
     const size_t mask = index.table.size() - 1;
-    const uint64_t tag = hash & 0xffffffff00000000ULL;
+    const uint64_t tag = hash & kTagBits;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
       const uint64_t slot = index.table[i];
       if (slot == kEmptySlot) return kNone;
+      if ((slot & kTagBits) != tag || (!with_empty && (slot & kEmptyBucketBit))) continue;
       const uint32_t b = static_cast<uint32_t>(slot);
-      if ((slot & 0xffffffff00000000ULL) == tag && Equal(index.buckets[b].key, key)) return b;
+      if (Equal(index.buckets[b].key, key)) return b;
     }
   }
   void PurgeEmpty(Index& index);

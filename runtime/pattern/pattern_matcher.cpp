@@ -73,14 +73,12 @@ void PatternMatcher::Begin() {
 
 void PatternMatcher::OnMatch(const PatternState& state, MatchStore::Pm pm) {
   EventChunk& out = *pending_[depth_ - 1];
-  const uint32_t row = out.Append(state.timestamp(pm), EventKind::kCurrent);
+  const uint32_t row = out.AppendUnfilled(state.timestamp(pm), EventKind::kCurrent);  // Gather writes every column
   Slot* slots = out.mutable_row(row);
   uint8_t* nulls = out.mutable_nulls(row);
   state.Gather(pm, spec_->output, slots, nulls);
   // The row keeps its own references: matches change after being reported.
-  for (uint32_t attr : out.schema().ref_slots()) {
-    if (!nulls[attr]) RetainSlot(out.schema().type(attr), slots[attr]);
-  }
+  out.RetainRow(slots, nulls);
 }
 
 void PatternMatcher::End() {

@@ -62,7 +62,7 @@ class PatternState::ExpiryTimer final : public Timer {
   explicit ExpiryTimer(PatternState* state) : state_(state) {}
   void OnTimer(int64_t now) override {
     if (state_->expiry_armed_ <= now) state_->expiry_armed_ = INT64_MAX;
-    state_->expiry_fired_ = now;
+    state_->expiry_floor_ = now + std::max<int64_t>(1, *state_->spec_->within_ms / 16);
     state_->sink_->Begin();
     state_->ExpireUpTo(now);
     state_->EnforceCap();
@@ -126,7 +126,16 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
     timers_.push_back(spec->IsAbsent(i) ? std::make_unique<NodeTimer>(this, i) : nullptr);
     if (node(i).is_start) start_positions_.push_back(i);
     if (node(i).index && !spec->sequence) matches_.MakeIndexed(pending(i), node(i).index->key.type);
+    NodeHot h;
+    h.pending = pending(i);
+    h.absent = spec->IsAbsent(i);
+    if (node(i).index && !spec->sequence) {
+      h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
+      h.key_type = node(i).index->key.type;
+    }
+    hot_.push_back(h);
   }
+  fresh_dirty_.assign(spec->stream_names.size(), 1);
   expiry_timer_ = std::make_unique<ExpiryTimer>(this);
 }
 
@@ -165,7 +174,7 @@ void PatternState::AddState(uint32_t n, Pm pm) {
     case PatternNodeKind::kStream:
     case PatternNodeKind::kCount: {
       // A sequence state takes one match per event.
-      if (!spec_->sequence || matches_.empty(fresh(n))) matches_.Push(fresh(n), pm);
+      if (!spec_->sequence || matches_.empty(fresh(n))) PushFresh(n, pm);
       if (s.kind == PatternNodeKind::kCount && s.min_count == 0 && !matches_.bound(pm, n)) {
         // Zero events already satisfy the count: pass straight on.
         bool changed = false;
@@ -180,7 +189,7 @@ void PatternState::AddState(uint32_t n, Pm pm) {
     case PatternNodeKind::kAbsent:
       if (!active_[n]) break;
       if (spec_->sequence) matches_.Clear(fresh(n));
-      matches_.Push(fresh(n), pm);
+      PushFresh(n, pm);
       if (!s.is_start) {
         last_scheduled_[n] = matches_.ts(pm) + s.wait_ms;
         Schedule(n, last_scheduled_[n]);
@@ -201,15 +210,27 @@ void PatternState::AddState(uint32_t n, Pm pm) {
   }
 }
 
+void PatternState::PushFresh(uint32_t n, Pm pm) {
+  matches_.Push(fresh(n), pm);
+  fresh_dirty_[node(n).stream] = 1;
+  // The other side of a logical state promotes this list too.
+  if (node(n).partner >= 0) fresh_dirty_[node(static_cast<uint32_t>(node(n).partner)).stream] = 1;
+}
+
+void PatternState::RequestStartReset(uint32_t n) {
+  start_state_reset_[n] = 1;
+  fresh_dirty_[node(n).stream] = 1;
+}
+
 // Both sides of a logical state wait for the same partial match.
 void PatternState::AddLogical(uint32_t n, Pm pm) {
   const uint32_t partner = static_cast<uint32_t>(node(n).partner);
   if (node(n).is_start || spec_->sequence) {
-    if (matches_.empty(fresh(n))) matches_.Push(fresh(n), pm);
-    if (matches_.empty(fresh(partner))) matches_.Push(fresh(partner), pm);
+    if (matches_.empty(fresh(n))) PushFresh(n, pm);
+    if (matches_.empty(fresh(partner))) PushFresh(partner, pm);
   } else {
-    matches_.Push(fresh(n), pm);
-    matches_.Push(fresh(partner), pm);
+    PushFresh(n, pm);
+    PushFresh(partner, pm);
   }
 }
 
@@ -225,16 +246,16 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   TrackExpiry(copy);
   switch (s.kind) {
     case PatternNodeKind::kStream:
-    case PatternNodeKind::kCount: matches_.Push(fresh(n), copy); break;
+    case PatternNodeKind::kCount: PushFresh(n, copy); break;
     case PatternNodeKind::kAbsent:
-      matches_.Push(fresh(n), copy);
+      PushFresh(n, copy);
       last_scheduled_[n] = matches_.ts(pm) + s.wait_ms;
       Schedule(n, last_scheduled_[n]);
       break;
     case PatternNodeKind::kLogical:
     case PatternNodeKind::kLogicalAbsent:
-      matches_.Push(fresh(n), copy);
-      matches_.Push(fresh(static_cast<uint32_t>(s.partner)), copy);
+      PushFresh(n, copy);
+      PushFresh(static_cast<uint32_t>(s.partner), copy);
       break;
   }
   matches_.Unhold(copy);
@@ -298,7 +319,7 @@ void PatternState::Post(uint32_t n, Pm pm) {
   if (s.last) Emit(pm);
   if (s.next >= 0) AddState(static_cast<uint32_t>(s.next), pm);
   if (s.every >= 0) AddEvery(static_cast<uint32_t>(s.every), pm);
-  if (s.callback >= 0) start_state_reset_[static_cast<size_t>(s.callback)] = 1;
+  if (s.callback >= 0) RequestStartReset(static_cast<uint32_t>(s.callback));
 }
 
 void PatternState::MinCountReached(uint32_t n, Pm pm, bool* changed) {
@@ -325,7 +346,7 @@ void PatternState::SendTimed(uint32_t n, Pm pm) {
       active_[static_cast<size_t>(s.partner)] = 0;
     }
   }
-  if (s.callback >= 0) start_state_reset_[static_cast<size_t>(s.callback)] = 1;
+  if (s.callback >= 0) RequestStartReset(static_cast<uint32_t>(s.callback));
 }
 
 // `absent and X`: may X's match go on? Only once the absence is satisfied (with
@@ -353,11 +374,13 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   row_ = row;
   stream_ = stream;
   event_ts_ = chunk.timestamp(row);
-  ExpireUpTo(event_ts_);
+  if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
   const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
   if (spec_->sequence) {
     ResetAndUpdate();
-  } else {
+  } else if (fresh_dirty_[stream]) {
+    // (Most events find nothing added since the last one of their stream.)
+    fresh_dirty_[stream] = 0;
     for (uint32_t n : nodes) {
       const int32_t partner = node(n).partner;
       if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
@@ -378,22 +401,20 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
     stores_[stream]->Release(current_ids_[stream]);
     current_ids_[stream] = MatchStore::kNone;
   }
-  ArmExpiryTimer();
+  if (std::max(expiry_next_, expiry_floor_) < expiry_armed_) ArmExpiryTimer();
   chunk_ = nullptr;
 }
 
 // The first match waiting at state n that this event may concern: the first of
 // its key for an indexed state, or kNone. Most events stop here.
-MatchStore::Entry PatternState::FirstCandidate(uint32_t n) const {
-  const PatternNodeSpec& s = node(n);
-  if (matches_.empty(pending(n))) return MatchStore::kNone;
-  if ((s.kind == PatternNodeKind::kAbsent || s.kind == PatternNodeKind::kLogicalAbsent) && !active_[n]) {
-    return MatchStore::kNone;
-  }
-  if (!s.index || spec_->sequence) return matches_.head(pending(n));
-  const uint32_t attr = s.index->event_attribute;
+inline MatchStore::Entry PatternState::FirstCandidate(uint32_t n) const {
+  const NodeHot& h = hot_[n];
+  if (matches_.empty(h.pending)) return MatchStore::kNone;
+  if (h.absent && !active_[n]) return MatchStore::kNone;
+  if (h.key_attr < 0) return matches_.head(h.pending);
+  const uint32_t attr = static_cast<uint32_t>(h.key_attr);
   if (chunk_->nulls(row_)[attr]) return MatchStore::kNone;
-  return matches_.FindKey(pending(n), MatchStore::Key{s.index->key.type, chunk_->row(row_)[attr]});
+  return matches_.FindKey(h.pending, MatchStore::Key{h.key_type, chunk_->row(row_)[attr]});
 }
 
 void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
@@ -416,7 +437,7 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   EventChunk& frame = *scratch_->frames[n];
   frame.Clear();  // borrowed values: nothing to release
   for (MatchStore::Entry e : candidates) {
-    const uint32_t r = frame.Append(event_ts_, EventKind::kCurrent);
+    const uint32_t r = frame.AppendUnfilled(event_ts_, EventKind::kCurrent);  // Gather writes every column
     Gather(matches_.pm(e), s.frame, frame.mutable_row(r), frame.mutable_nulls(r));
   }
   // The event's attributes, then its timestamp, as constant columns.
@@ -460,7 +481,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
           matches_.Remove(e);
         } else if (sequence) {
           matches_.Remove(e);
-          if (s.callback >= 0) start_state_reset_[static_cast<size_t>(s.callback)] = 1;
+          if (s.callback >= 0) RequestStartReset(static_cast<uint32_t>(s.callback));
         }
         break;
 
@@ -514,7 +535,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
 
       case PatternNodeKind::kAbsent:
         if (!pass[i]) {
-          if (sequence && s.callback >= 0) start_state_reset_[static_cast<size_t>(s.callback)] = 1;
+          if (sequence && s.callback >= 0) RequestStartReset(static_cast<uint32_t>(s.callback));
           break;
         }
         // The event that must not come came: this match dies; the wait restarts.
@@ -764,13 +785,19 @@ void PatternState::TrackExpiry(Pm pm) {
   if (expiry_.size() > 2 * matches_.live() + 1024) {
     expiry_.Sweep([&](const DeadlineQueue::Item& x) { return !matches_.alive(x.pm, x.generation); });
   }
-  expiry_.Push({earliest + *spec_->within_ms + 1, pm, matches_.generation(pm)});
+  const int64_t deadline = earliest + *spec_->within_ms + 1;
+  expiry_.Push({deadline, pm, matches_.generation(pm)});
+  expiry_next_ = std::min(expiry_next_, deadline);
 }
 
 // Drops every partial match whose first event is more than `within` before t;
 // each state that lost one re-arms its `every` group once, with the last lost.
 void PatternState::ExpireUpTo(int64_t t) {
   if (expiry_.empty() || expiry_.front().deadline > t) return;
+  struct UpdateNext {
+    PatternState* state;
+    ~UpdateNext() { state->expiry_next_ = state->expiry_.empty() ? INT64_MAX : state->expiry_.front().deadline; }
+  } update_next{this};
   std::vector<Pm>& lost = lost_;
   lost.clear();
   std::vector<Pm>& last_lost = last_lost_;
@@ -802,7 +829,7 @@ void PatternState::ExpireUpTo(int64_t t) {
 
 void PatternState::ArmExpiryTimer() {
   if (expiry_.empty()) return;
-  const int64_t due = std::max(expiry_.front().deadline, expiry_fired_ + std::max<int64_t>(1, *spec_->within_ms / 16));
+  const int64_t due = std::max(expiry_.front().deadline, expiry_floor_);
   if (due >= expiry_armed_) return;
   expiry_armed_ = due;
   scheduler_->Schedule(due, expiry_timer_.get());

@@ -92,6 +92,14 @@ class PatternState {
   class NodeTimer;
   class ExpiryTimer;
 
+  // What the per-event path reads of a node, packed.
+  struct NodeHot {
+    MatchStore::List pending = 0;
+    int32_t key_attr = -1;  // the event attribute an index looks up, or -1
+    Type key_type = Type::kLong;
+    bool absent = false;
+  };
+
   const PatternNodeSpec& node(uint32_t n) const { return spec_->nodes[n]; }
   MatchStore::List pending(uint32_t n) const { return 2 * n; }
   MatchStore::List fresh(uint32_t n) const { return 2 * n + 1; }
@@ -100,6 +108,8 @@ class PatternState {
   void Init(uint32_t n);
   void AddState(uint32_t n, Pm pm);
   void AddLogical(uint32_t n, Pm pm);
+  void PushFresh(uint32_t n, Pm pm);
+  void RequestStartReset(uint32_t n);
   void AddEvery(uint32_t n, Pm pm);
   void Promote(uint32_t n);
   void PromoteList(uint32_t n);
@@ -109,7 +119,7 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
-  MatchStore::Entry FirstCandidate(uint32_t n) const;
+  [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   void EvaluateCandidates(uint32_t n, bool local_ok);
@@ -150,11 +160,15 @@ class PatternState {
   std::vector<int64_t> last_scheduled_;     // absences
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
+  std::vector<NodeHot> hot_;
+  // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
+  std::vector<uint8_t> fresh_dirty_;
 
   DeadlineQueue expiry_;
+  int64_t expiry_next_ = INT64_MAX;  // the earliest deadline (cached)
   std::unique_ptr<ExpiryTimer> expiry_timer_;
   int64_t expiry_armed_;
-  int64_t expiry_fired_ = INT64_MIN / 2;  // when the clock last dropped expired matches
+  int64_t expiry_floor_ = INT64_MIN;  // the clock drops expired matches again from then
 
   // The event being processed.
   const EventChunk* chunk_ = nullptr;
