@@ -452,6 +452,18 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
 }
 
+// A candidate that is done with (`stale`) is dropped; one the event does not
+// advance keeps waiting (patterns) or dies (sequences). True: nothing more to do.
+bool PatternState::Skip(MatchStore::Entry e, bool stale, bool passed) {
+  if (stale) {
+    matches_.Remove(e);
+    return true;
+  }
+  if (passed) return false;
+  if (spec_->sequence) matches_.Remove(e);
+  return true;
+}
+
 void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first) {
   const PatternNodeSpec& s = node(n);
   const bool sequence = spec_->sequence;
@@ -486,12 +498,8 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         break;
 
       case PatternNodeKind::kLogical:
-        if (s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner))) {
-          matches_.Remove(e);  // the other side already matched
-          break;
-        }
-        if (!pass[i]) {
-          if (sequence) matches_.Remove(e);
+        // (`or` whose other side matched: done.)
+        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), pass[i])) {
           break;
         }
         BindEvent(n, pm);
@@ -506,15 +514,11 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         break;
 
       case PatternNodeKind::kCount: {
+        // (Done once the next state took it.)
         const uint32_t positions = static_cast<uint32_t>(spec_->nodes.size());
-        if ((n + 1 < positions && matches_.bound(pm, n + 1)) || (n + 2 < positions && matches_.bound(pm, n + 2))) {
-          matches_.Remove(e);  // the next state took it
-          break;
-        }
-        if (!pass[i]) {
-          if (sequence) matches_.Remove(e);
-          break;
-        }
+        const bool taken =
+            (n + 1 < positions && matches_.bound(pm, n + 1)) || (n + 2 < positions && matches_.bound(pm, n + 2));
+        if (Skip(e, taken, pass[i])) break;
         AppendEvent(n, pm);
         matches_.set_ts(pm, event_ts_);
         const int32_t count = static_cast<int32_t>(matches_.count(pm, n));
@@ -547,12 +551,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         break;
 
       case PatternNodeKind::kLogicalAbsent: {
-        if (s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner))) {
-          matches_.Remove(e);
-          break;
-        }
-        if (!pass[i]) {
-          if (sequence) matches_.Remove(e);
+        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), pass[i])) {
           break;
         }
         last_arrival_[n] = event_ts_;

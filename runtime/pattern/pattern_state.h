@@ -122,6 +122,7 @@ class PatternState {
   [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
+  bool Skip(MatchStore::Entry e, bool stale, bool passed);
   void EvaluateCandidates(uint32_t n, bool local_ok);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
