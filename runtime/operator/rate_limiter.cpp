@@ -5,6 +5,7 @@ namespace eddy::runtime {
 RateLimiter::RateLimiter(RateLimitSpec spec, Scheduler* scheduler)
     : spec_(std::move(spec)),
       scheduler_(scheduler),
+      period_(spec_.value, scheduler, this),
       buffer_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
@@ -43,17 +44,7 @@ void RateLimiter::FlushLatest() {
 }
 
 void RateLimiter::ArmPeriod() {
-  if (armed_ || !spec_.by_time || spec_.which == RateLimitSpec::Which::kFirst) return;
-  const int64_t now = scheduler_->now();
-  if (!started_) {
-    started_ = true;
-    period_end_ = now + spec_.value;  // periods are anchored at the first row
-  } else if (period_end_ <= now) {
-    // Idle periods were skipped; a period end due exactly now has passed.
-    period_end_ += ((now - period_end_) / spec_.value + 1) * spec_.value;
-  }
-  armed_ = true;
-  scheduler_->Schedule(period_end_, this);
+  if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) period_.Arm();
 }
 
 void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
@@ -109,8 +100,7 @@ void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> row
 }
 
 void RateLimiter::OnTimer(int64_t due) {
-  armed_ = false;
-  period_end_ = due + spec_.value;
+  period_.Fired(due);
   // A period that ends with nothing buffered emits nothing: stop ticking until
   // the next row (ArmPeriod resumes on the same schedule).
   if (buffer_.empty() && latest_.empty()) return;

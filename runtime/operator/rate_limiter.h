@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/operator/group_table.h"
+#include "runtime/period_timer.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 
@@ -47,9 +48,7 @@ class RateLimiter final : public Processor, public Timer {
   RateLimitSpec spec_;
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
-  bool started_ = false;
-  bool armed_ = false;
-  int64_t period_end_ = 0;
+  PeriodTimer period_;
   int64_t counter_ = 0;
   std::vector<int64_t> group_counters_;     // first every N events, per group
   std::vector<int64_t> group_last_emit_;    // first every T, per group (-1: never)

@@ -9,6 +9,7 @@ namespace eddy::runtime {
 SnapshotLimiter::SnapshotLimiter(SnapshotSpec spec, Scheduler* scheduler)
     : spec_(std::move(spec)),
       scheduler_(scheduler),
+      period_(spec_.period_ms, scheduler, this),
       held_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
@@ -93,21 +94,8 @@ void SnapshotLimiter::Clear() {
   group_order_.clear();
 }
 
-void SnapshotLimiter::ArmPeriod() {
-  if (armed_) return;
-  const int64_t now = scheduler_->now();
-  if (!started_) {
-    started_ = true;
-    period_end_ = now + spec_.period_ms;  // periods are anchored at the first row
-  } else if (period_end_ <= now) {
-    period_end_ += ((now - period_end_) / spec_.period_ms + 1) * spec_.period_ms;
-  }
-  armed_ = true;
-  scheduler_->Schedule(period_end_, this);
-}
-
 void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  if (!rows.empty()) ArmPeriod();
+  if (!rows.empty()) period_.Arm();
   for (uint32_t row : rows) {
     switch (chunk.kind(row)) {
       case EventKind::kCurrent: Remember(chunk, row, GroupOf(row)); break;
@@ -119,11 +107,10 @@ void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t>
 }
 
 void SnapshotLimiter::OnTimer(int64_t due) {
-  armed_ = false;
-  period_end_ = due + spec_.period_ms;
+  period_.Fired(due);
   // An empty state emits nothing: stop ticking until the next row.
   if (held_.empty() && group_order_.empty()) return;
-  ArmPeriod();
+  period_.Arm();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   switch (mode_) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "runtime/operator/group_table.h"
+#include "runtime/period_timer.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 
@@ -46,7 +47,6 @@ class SnapshotLimiter final : public Processor, public Timer {
   enum class Mode { kLast, kHeldRows, kLastWhileHeld, kHeldRowsLatestAggregates };
 
   uint32_t GroupOf(uint32_t row);
-  void ArmPeriod();
   // True when held row `held` equals `chunk` row `row` on the compared columns.
   bool SameRow(uint32_t held, const EventChunk& chunk, uint32_t row, bool skip_aggregates) const;
   void Remember(const EventChunk& chunk, uint32_t row, uint32_t group);
@@ -58,9 +58,7 @@ class SnapshotLimiter final : public Processor, public Timer {
   Mode mode_;
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
-  bool started_ = false;
-  bool armed_ = false;
-  int64_t period_end_ = 0;
+  PeriodTimer period_;
   EventChunk held_;                   // kHeldRows*: held rows in arrival order
   std::vector<uint32_t> held_group_;  // the group of each held row
   EventChunk latest_;                 // row g: group g's latest row (kLast*, aggregates)
