@@ -1,6 +1,16 @@
 #include "runtime/app_runtime.h"
 
+#include "runtime/partition/partition.h"
+
 namespace eddy::runtime {
+
+AppRuntime::AppRuntime(std::string name) : name_(std::move(name)) {}
+AppRuntime::~AppRuntime() = default;
+
+Partition* AppRuntime::AddPartition(std::unique_ptr<Partition> partition) {
+  partitions_.push_back(std::move(partition));
+  return partitions_.back().get();
+}
 
 StreamJunction* AppRuntime::AddStream(const std::string& name, Schema schema) {
   auto junction = std::make_unique<StreamJunction>(name, std::move(schema));
