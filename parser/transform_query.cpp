@@ -425,6 +425,7 @@ ast::Partition Transformer::TransformPartition(P::PartitionContext& ctx) {
     ast::PartitionKey key;
     key.span = SpanOf(k);
     key.stream = TransformName(*k->name());
+    key.stream_span = SpanOf(k->name());
     if (k->expression() != nullptr) {
       key.value = TransformExpression(*k->expression());
     } else {

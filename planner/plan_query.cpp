@@ -257,7 +257,7 @@ runtime::StreamJunction* AppPlanner::ResolveSourceStream(const ast::StreamInput&
   const ast::SourceSpan& span = input.stream_span;
   if (input.inner) {
     if (partition_ == nullptr) Fail(span, "inner stream '#" + input.stream + "' exists only inside a partition");
-    runtime::StreamJunction* inner = FindInnerStream(input.stream);
+    runtime::StreamJunction* inner = FindInnerStream("#" + input.stream);
     if (inner == nullptr) {
       Fail(span, "inner stream '#" + input.stream + "' is not defined: no query before this one in the partition "
                  "inserts into it");
