@@ -354,6 +354,9 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           }
           break;
         }
+        if (partition_ != nullptr && config->kind == runtime::WindowConfig::Kind::kTimeBatch) {
+          config->shared_schedule = recipe_->Keep(runtime::SharedBatchSchedule{});
+        }
         planned.last_window = Append(planned, [config = *config, schema = planned.schema](QueryRecipe::Context& c) {
           return runtime::MakeWindow(config, schema, c.clock());
         });
@@ -471,7 +474,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
 
 void AppPlanner::CheckPattern(const ast::PatternNode& node) {
   if (node.kind == ast::PatternNode::Kind::kStream || node.kind == ast::PatternNode::Kind::kAbsent) {
-    const DefinitionInfo* def = Find(node.input.stream);
+    const DefinitionInfo* def = node.input.inner ? nullptr : Find(node.input.stream);
     if (def != nullptr && def->kind == DefinitionKind::kTable) {
       Fail(node.input.stream_span, "table '" + node.input.stream +
                                        "' cannot be used in a pattern or sequence; only streams can");
