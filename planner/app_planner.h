@@ -141,6 +141,7 @@ class AppPlanner {
   PartitionPlan* partition_ = nullptr;  // the partition being planned, if any
   int query_count_ = 0;
   int anonymous_count_ = 0;
+  int partition_count_ = 0;
 };
 
 // The internal stream that the readers of named window `name` subscribe to.

@@ -117,6 +117,7 @@ std::string KeyText(const ast::PartitionKey& key) {
 
 void AppPlanner::PlanPartition(const ast::Partition& partition) {
   PartitionPlan plan;
+  plan.spec.name = "partition " + std::to_string(++partition_count_);
   plan.spec.purge = PlanPurge(partition.annotations);
 
   // ---- keys
@@ -179,6 +180,7 @@ void AppPlanner::PlanPartition(const ast::Partition& partition) {
       runtime_->AddPartition(std::make_unique<runtime::Partition>(std::move(plan.spec), &runtime_->scheduler()));
   const runtime::Scheduler* clock = &runtime_->scheduler();
   std::vector<bool> keyed(plan.outer.size(), false);
+  runtime::QueryDescription routers{runtime_partition->spec().name, runtime_partition->spec().description, {}, true};
   for (const ast::PartitionKey& key : partition.keys) {
     runtime::StreamJunction* stream = runtime_->FindStream(key.stream);
     if (plan.inputs.count(stream) == 0) continue;
@@ -201,12 +203,20 @@ void AppPlanner::PlanPartition(const ast::Partition& partition) {
           runtime_partition, port, std::move(conditions), std::move(labels), clock, KeyText(key)));
     }
     stream->Subscribe(router);
+    routers.chain.push_back(router);
   }
   for (uint32_t port = 0; port < plan.outer.size(); ++port) {
     if (plan.outer[port] == nullptr || keyed[port]) continue;
-    plan.outer[port]->Subscribe(runtime_->Own(
-        std::make_unique<runtime::PartitionBroadcast>(runtime_partition, port, plan.outer[port]->name())));
+    runtime::Processor* broadcast = runtime_->Own(
+        std::make_unique<runtime::PartitionBroadcast>(runtime_partition, port, plan.outer[port]->name()));
+    plan.outer[port]->Subscribe(broadcast);
+    routers.chain.push_back(broadcast);
   }
+  if (runtime_partition->spec().purge) {
+    routers.input += " @purge every " + std::to_string(runtime_partition->spec().purge->interval_ms) +
+                     " ms, idle over " + std::to_string(runtime_partition->spec().purge->idle_ms) + " ms";
+  }
+  runtime_->Describe(std::move(routers));
   runtime_partition->BuildPrototype(*runtime_);
 }
 

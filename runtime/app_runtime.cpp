@@ -53,7 +53,9 @@ std::string AppRuntime::Explain() const {
     out += "  stream " + stream->name() + " " + stream->schema().ToString() + "\n";
   }
   for (const QueryDescription& query : queries_) {
-    out += "  query " + query.name + ": from " + query.input + "\n";
+    // A partition lists its routers; its queries follow.
+    out += query.partition ? "  " + query.name + ": " + query.input + "\n"
+                           : "  query " + query.name + ": from " + query.input + "\n";
     for (const Processor* p : query.chain) out += "    -> " + p->Describe() + "\n";
   }
   return out;

@@ -24,6 +24,7 @@ struct QueryDescription {
   std::string name;
   std::string input;
   std::vector<const Processor*> chain;  // head first
+  bool partition = false;  // a partition's routers: `input` describes its keys
 };
 
 class BuildTarget {

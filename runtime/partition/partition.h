@@ -46,6 +46,7 @@ struct PurgeSpec {
 };
 
 struct PartitionSpec {
+  std::string name;                    // "partition 1", for explain
   std::string description;             // "partition with (symbol of S)", for explain
   const Schema* key_schema = nullptr;  // one attribute: the type of every key
   std::vector<PartitionPort> ports;

@@ -34,7 +34,7 @@ StreamJunction* PartitionInstance::Resolve(StreamJunction* planned) {
 
 void PartitionInstance::Describe(QueryDescription description) {
   if (explain_ == nullptr) return;
-  description.input += " (" + spec_.description + ")";
+  description.input += " (in " + spec_.name + ")";
   explain_->Describe(std::move(description));
 }
 

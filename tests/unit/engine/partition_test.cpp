@@ -84,7 +84,9 @@ TEST_CASE("explain shows a partition's routers and its queries") {
       "  from #Avg as x join Limits#window.length(1) as l on x.a > l.v select x.k as k insert into Alerts;\n"
       "end;");
   const std::string plan = app->Explain();
-  CHECK(plan.find("query avg: from S (partition with (k of S))") != std::string::npos);
+  CHECK(plan.find("partition 1: partition with (k of S)\n    -> PartitionRouter k of S\n"
+                  "    -> PartitionBroadcast Limits (to every instance)") != std::string::npos);
+  CHECK(plan.find("query avg: from S (in partition 1)") != std::string::npos);
   CHECK(plan.find("-> Window length(3)") != std::string::npos);
   CHECK(plan.find("from #Avg as x join Limits as l on") != std::string::npos);
   CHECK(plan.find("stream Alerts") != std::string::npos);
