@@ -8,11 +8,11 @@
 //     events, (c) a new key every event (instance creation). Events are built in
 //     memory and sent in batches of 1000.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <string>
 #include <vector>
 
+#include "bench/heap_bytes.h"
 #include "eddy/engine.h"
 
 namespace {
@@ -70,11 +70,7 @@ void BM_PartitionNewKeyEveryEvent(benchmark::State& state) {
 }
 BENCHMARK(BM_PartitionNewKeyEveryEvent)->Iterations(200);
 
-// Bytes in use on the heap, mmap'd blocks included.
-size_t HeapBytes() {
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+using eddy::bench::HeapBytes;
 
 // Heap bytes per partition instance of the query above, each holding one event.
 void BM_PartitionMemoryPerKey(benchmark::State& state) {

@@ -14,9 +14,9 @@ void DeliverShare(PartitionInstance& instance, uint32_t port, const EventChunk& 
     return;
   }
   if (!share) share = std::make_unique<EventChunk>(&chunk.schema());
-  share->Clear();
   for (uint32_t row : rows) share->AppendCopy(chunk, row);
   instance.port(port).Deliver(*share, std::span<const uint32_t>(IdentityRows(share->size()), share->size()));
+  share->Clear();  // now, while its rows are in cache
 }
 
 }  // namespace

@@ -6,25 +6,13 @@
 #include <vector>
 
 #include "eddy/engine.h"
+#include "tests/unit/engine/collect.h"
 
 namespace eddy {
 namespace {
 
-struct Rows {
-  std::vector<std::vector<Value>> rows;
-  size_t batches = 0;
-};
-
-void Collect(App& app, const std::string& stream, Rows& out) {
-  app.Subscribe(stream, [&out](const EventBatchView& batch) {
-    ++out.batches;
-    for (uint32_t i = 0; i < batch.size(); ++i) {
-      std::vector<Value> row;
-      for (uint32_t a = 0; a < batch[i].size(); ++a) row.push_back(batch[i].value(a));
-      out.rows.push_back(row);
-    }
-  });
-}
+using testing::Collect;
+using Rows = testing::Collected;
 
 TEST_CASE("a batch reaches each key's instance as runs of consecutive events of that key") {
   auto app = App::Compile(
