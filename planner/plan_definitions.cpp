@@ -229,8 +229,10 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
     recipe_ = recipe.get();
     const QueryRecipe::Node node = recipe->Add(PlanExpressionWindow(spec, def.window, &input->schema()));
     recipe_ = nullptr;
-    recipe->Then([&window, node](QueryRecipe::Context& c) { window = c.node<runtime::Window>(node); });
+    runtime::Window** built = recipe->Keep<runtime::Window*>(nullptr);
+    recipe->Then([built, node](QueryRecipe::Context& c) { *built = c.node<runtime::Window>(node); });
     recipe->Build(*runtime_);
+    window = *built;
     runtime_->Keep(std::move(recipe));
   } else {
     std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
