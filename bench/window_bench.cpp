@@ -6,11 +6,11 @@
 //       (about 1 M live events in the window).
 // 100 symbols; events are built in memory and sent in batches of 1000.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <string>
 #include <vector>
 
+#include "bench/heap_bytes.h"
 #include "eddy/engine.h"
 
 namespace {
@@ -58,11 +58,7 @@ void BM_TimeWindowSumGroupBy1MLive(benchmark::State& state) {
   Run(state, "from S#window.time(1 sec) select symbol, sum(volume) as v group by symbol insert into O;", 1000);
 }
 
-// Bytes in use on the heap, mmap'd blocks included.
-size_t HeapBytes() {
-  const struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-}
+using eddy::bench::HeapBytes;
 
 // (c)'s memory: heap bytes per windowed event once the window holds ~1 M events,
 // minus the events' own string payloads (each event's symbol is its own string).

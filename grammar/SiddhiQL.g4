@@ -146,8 +146,10 @@ setAssignment : attributeReference '=' expression ;
 
 partition
   : annotation* PARTITION WITH '(' partitionKey (',' partitionKey)* ')'
-    BEGIN query (';'+ query)* ';'* END
+    BEGIN (partitionElement (';'+ partitionElement)*)? ';'* END
   ;
+// Only queries belong inside; definitions parse so that the error can say so.
+partitionElement : query | definition ;
 partitionKey
   : rangeCase (OR rangeCase)* OF name
   | expression OF name

@@ -1,3 +1,7 @@
+#include <string>
+#include <type_traits>
+#include <variant>
+
 #include "parser/transformer.h"
 
 namespace eddy::parser {
@@ -425,6 +429,7 @@ ast::Partition Transformer::TransformPartition(P::PartitionContext& ctx) {
     ast::PartitionKey key;
     key.span = SpanOf(k);
     key.stream = TransformName(*k->name());
+    key.stream_span = SpanOf(k->name());
     if (k->expression() != nullptr) {
       key.value = TransformExpression(*k->expression());
     } else {
@@ -435,7 +440,28 @@ ast::Partition Transformer::TransformPartition(P::PartitionContext& ctx) {
     }
     partition.keys.push_back(std::move(key));
   }
-  for (P::QueryContext* q : ctx.query()) partition.queries.push_back(TransformQuery(*q));
+  for (P::PartitionElementContext* element : ctx.partitionElement()) {
+    if (P::DefinitionContext* def = element->definition()) {
+      const std::string what = std::visit(
+          [](const auto& d) {
+            using T = std::decay_t<decltype(d)>;
+            const char* kind = std::is_same_v<T, ast::StreamDef>    ? "stream"
+                               : std::is_same_v<T, ast::TableDef>   ? "table"
+                               : std::is_same_v<T, ast::WindowDef>  ? "window"
+                               : std::is_same_v<T, ast::TriggerDef> ? "trigger"
+                               : std::is_same_v<T, ast::FunctionDef> ? "function"
+                                                                     : "aggregation";
+            return std::string(kind) + " '" + d.name + "'";
+          },
+          TransformDefinition(*def));
+      SyntaxError(SpanOf(def), what + " cannot be defined inside a partition; define it before the first query "
+                                      "or partition (a partition holds only queries)");
+    }
+    partition.queries.push_back(TransformQuery(*element->query()));
+  }
+  if (partition.queries.empty()) {
+    SyntaxError(SpanOf(ctx.END()->getSymbol()), "a partition needs at least one query between 'begin' and 'end'");
+  }
   return partition;
 }
 

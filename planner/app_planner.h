@@ -13,6 +13,7 @@
 #include "parser/ast/ast.h"
 #include "planner/expr_compiler.h"
 #include "planner/planner.h"
+#include "planner/query_recipe.h"
 #include "planner/scope.h"
 #include "planner/window_catalog.h"
 #include "runtime/app_runtime.h"
@@ -34,24 +35,27 @@ struct DefinitionInfo {
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
-// selector reads, and the last processor of the chain so far.
+// selector reads, and the last processor of the chain so far (nodes of the
+// query's recipe).
 struct PlannedInput {
+  using Node = QueryRecipe::Node;
   std::string description;
   const runtime::Schema* schema = nullptr;
   std::vector<ScopeInput> scope_inputs;
   // First processor, subscribed to `source` once the query is planned; joins
   // subscribe their sides themselves and leave source null.
-  runtime::Processor* head = nullptr;
-  runtime::Processor* tail = nullptr;  // last processor so far (null: none yet)
-  std::vector<const runtime::Processor*> chain;
+  std::optional<Node> head;
+  std::optional<Node> tail;  // last processor so far (none yet: nullopt)
+  std::vector<Node> chain;
   runtime::StreamJunction* source = nullptr;
   // How events leave the window, if any (decides how min/max retract).
   runtime::ExpiryOrder expiry = runtime::ExpiryOrder::kOldestFirst;
   // The last processor is a window that emits every admitted event as EXPIRED
   // in arrival order (see AggregateSelectorSpec::expired_in_arrival_order).
   bool expired_in_arrival_order = false;
-  // The last processor, when it is a window.
-  runtime::Window* last_window = nullptr;
+  // The last processor, when it is a window, and whether a join can search it.
+  std::optional<Node> last_window;
+  bool last_window_searchable = false;
   // Events pass a window (the query's own, or a named window it reads).
   bool windowed = false;
   // Set by inputs that can skip work for EXPIRED and RESET rows when nothing
@@ -62,12 +66,13 @@ struct PlannedInput {
   // Patterns: names resolve in `scope` instead of `scope_inputs`, `select *` is
   // `star`, and `finish` builds the operator once the selector is compiled
   // (the rows it produces depend on what the selector reads). It subscribes
-  // through `subscriptions` (one entry per stream) instead of `source`.
+  // itself (one entry per stream) instead of through `source`.
   std::unique_ptr<Scope> scope;
   std::vector<std::pair<runtime::Attribute, ResolvedAttribute>> star;
   std::function<void(PlannedInput&)> finish;
-  std::vector<std::pair<runtime::StreamJunction*, runtime::Processor*>> subscriptions;
 };
+
+struct PartitionPlan;  // plan_partition.cpp: the partition being planned
 
 class AppPlanner {
  public:
@@ -91,7 +96,6 @@ class AppPlanner {
   // plan_query.cpp
   // anonymous_target: the internal stream an anonymous inner query returns into.
   void PlanQuery(const ast::Query& query, const std::string* anonymous_target);
-  void PlanPartition(const ast::Partition& partition);
   PlannedInput PlanStreamInput(const ast::StreamInput& input);
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
   // plan_join.cpp
@@ -100,11 +104,30 @@ class AppPlanner {
   // plan_pattern.cpp
   PlannedInput PlanPattern(const ast::PatternInput& pattern, const ast::Query& query, const std::string& name);
   // expression/expressionBatch windows.
-  runtime::Window* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
-                                           const runtime::Schema* input);
+  QueryRecipe::Make PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+                                         const runtime::Schema* input);
+  // The stream a query reads (inside a partition: the partition's port for it).
   runtime::StreamJunction* ResolveSourceStream(const ast::StreamInput& input);
-  void Append(PlannedInput& planned, runtime::Processor* processor);
+  runtime::StreamJunction* ResolveAppStream(const ast::StreamInput& input);
+  // Adds a processor to the chain: a step of the current query's recipe.
+  QueryRecipe::Node Append(PlannedInput& planned, QueryRecipe::Make make);
   std::string NextQueryName(const ast::Query& query);
+  // The stream an anonymous inner query returns into (one per partition
+  // instance inside a partition).
+  runtime::StreamJunction* AddInternalStream(const std::string& name, runtime::Schema schema);
+  // Builds a planned query (top level) or hands it to the partition.
+  void FinishRecipe(std::unique_ptr<QueryRecipe> recipe);
+
+  // plan_partition.cpp
+  void PlanPartition(const ast::Partition& partition);
+  void AddPartitionQuery(std::unique_ptr<QueryRecipe> recipe);
+  // A stream read inside the partition: its port (keyed or broadcast).
+  runtime::StreamJunction* PartitionInput(runtime::StreamJunction* stream);
+  // `#name` inside the partition: its port, or null when nothing inserts into it.
+  runtime::StreamJunction* FindInnerStream(const std::string& name) const;
+  // `insert into #name`: its port, made on first use; checks the schema.
+  runtime::StreamJunction* InnerStreamTarget(const std::string& name, const runtime::Schema& schema,
+                                             const ast::SourceSpan& span);
 
   const ast::App& app_;
   PlanOptions options_;
@@ -114,8 +137,11 @@ class AppPlanner {
   // A "not supported yet" found mid-query; thrown once the rest of the query has
   // been checked, so that a real error elsewhere in it is reported instead.
   std::optional<CompileError> deferred_;
+  QueryRecipe* recipe_ = nullptr;      // the query being planned
+  PartitionPlan* partition_ = nullptr;  // the partition being planned, if any
   int query_count_ = 0;
   int anonymous_count_ = 0;
+  int partition_count_ = 0;
 };
 
 // The internal stream that the readers of named window `name` subscribe to.

@@ -224,7 +224,16 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   const WindowSpec spec = ValidateWindow(def.window, input->schema());
   runtime::Window* window = nullptr;
   if (spec.kind == WindowKind::kExpression || spec.kind == WindowKind::kExpressionBatch) {
-    window = PlanExpressionWindow(spec, def.window, &input->schema());
+    // Built once, like a top-level query; the recipe keeps its condition.
+    auto recipe = std::make_unique<QueryRecipe>(/*single_use=*/true);
+    recipe_ = recipe.get();
+    const QueryRecipe::Node node = recipe->Add(PlanExpressionWindow(spec, def.window, &input->schema()));
+    recipe_ = nullptr;
+    runtime::Window** built = recipe->Keep<runtime::Window*>(nullptr);
+    recipe->Then([built, node](QueryRecipe::Context& c) { *built = c.node<runtime::Window>(node); });
+    recipe->Build(*runtime_);
+    window = *built;
+    runtime_->Keep(std::move(recipe));
   } else {
     std::optional<runtime::WindowConfig> config = ToWindowConfig(spec, CallText(def.window));
     if (!config) Fail(def.window.span, "window '" + spec.name + "' is not supported yet");
@@ -234,7 +243,7 @@ void AppPlanner::PlanDefinition(const ast::WindowDef& def) {
   window->set_next(runtime_->Own(std::make_unique<runtime::NamedWindowOutput>(
       readers, def.output != ast::EventType::kExpired, def.output != ast::EventType::kCurrent)));
   input->Subscribe(window);
-  runtime_->AddQuery({"window " + def.name, def.name, {window, window->next()}});
+  runtime_->Describe({"window " + def.name, def.name, {window, window->next()}});
 }
 
 void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {

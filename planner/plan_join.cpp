@@ -14,6 +14,7 @@
 
 #include "planner/app_planner.h"
 #include "planner/ast_text.h"
+#include "planner/spec_copies.h"
 #include "runtime/join/join_links.h"
 #include "runtime/join/join_side.h"
 #include "runtime/window/window.h"
@@ -26,7 +27,11 @@ struct SidePlan {
   PlannedInput planned;
   bool is_static = false;     // a table or aggregation: searched, never triggers
   bool named_window = false;  // reads a `define window`
-  runtime::Window* contents = nullptr;  // what the side holds (searched by the other)
+  // What the side holds (searched by the other): its own window (a node of the
+  // query) or a named window.
+  std::optional<QueryRecipe::Node> contents;
+  const runtime::Window* named_contents = nullptr;
+  bool searchable = false;  // the contents can be searched
   bool fifo = false;  // contents is the side's own FIFO window, every event of which reaches the side
 };
 
@@ -109,8 +114,10 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     for (const ast::StreamHandler& handler : input.handlers) {
       if (handler.kind == ast::StreamHandler::Kind::kWindow) window_handler = &handler;
     }
+    std::vector<runtime::RowRun> probe;
     if (side.named_window) {
-      side.contents = def->window;
+      side.named_contents = def->window;
+      side.searchable = def->window->AppendContents(probe);
       // The other side searches the window's own rows: they must be this side's rows.
       if (side.planned.schema->arity() != def->schema->arity() && !deferred_) {
         deferred_ = CompileError("stream functions that add attributes on named window '" + input.stream +
@@ -123,14 +130,16 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
       none.kind = runtime::WindowConfig::Kind::kLengthBatch;
       none.length = 0;
       none.text = "lengthBatch(0) (no window: holds nothing)";
-      side.contents = runtime_->Own(runtime::MakeWindow(none, side.planned.schema, &runtime_->scheduler()));
-      Append(side.planned, side.contents);
-    } else if (side.planned.last_window != nullptr) {
+      side.contents = Append(side.planned, [none, schema = side.planned.schema](QueryRecipe::Context& c) {
+        return runtime::MakeWindow(none, schema, c.clock());
+      });
+      side.searchable = true;
+    } else if (side.planned.last_window) {
       side.contents = side.planned.last_window;
+      side.searchable = side.planned.last_window_searchable;
       side.fifo = side.planned.expired_in_arrival_order;
     }
-    std::vector<runtime::RowRun> probe;
-    if ((side.contents == nullptr || !side.contents->AppendContents(probe)) && !deferred_) {
+    if (!side.searchable && !deferred_) {
       const ast::SourceSpan& span = window_handler != nullptr ? window_handler->span : input.stream_span;
       const std::string window = window_handler != nullptr ? window_handler->call.name : input.stream;
       deferred_ = CompileError("joining window '" + window + "' is not supported yet", ToLocation(span));
@@ -191,8 +200,10 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
   if (deferred_) return planned;
 
   // ---- runtime
-  auto* output = runtime_->Own(std::make_unique<runtime::JoinOutput>());
-  runtime::JoinSide* join_sides[2];
+  using Node = QueryRecipe::Node;
+  using Context = QueryRecipe::Context;
+  const Node output = recipe_->Add([](Context&) { return std::make_unique<runtime::JoinOutput>(); });
+  Node join_sides[2];
   for (int i = 0; i < 2; ++i) {
     const bool left = i == 0;
     const ast::StreamInput& input = left ? join.left : join.right;
@@ -207,13 +218,27 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     spec.description = std::string("Join ") + (left ? "left" : "right") + " side '" +
                        SideName(input, sides[i].planned) +
                        "'" + (spec.triggers ? "" : " (fills only)") + (spec.outer ? ", outer" : "");
-    join_sides[i] = runtime_->Own(std::make_unique<runtime::JoinSide>(
-        std::move(spec), sides[i].planned.schema, sides[1 - i].planned.schema, &runtime_->scheduler()));
-    join_sides[i]->set_next(output);
+    runtime::JoinSideSpec* kept = recipe_->Keep(std::move(spec));
+    join_sides[i] = recipe_->Add([kept, own = sides[i].planned.schema, other = sides[1 - i].planned.schema](Context& c) {
+      return std::make_unique<runtime::JoinSide>(
+          TakeSpec(c, kept, [](const runtime::JoinSideSpec& s) { return CopySpec(s); }), own, other, c.clock());
+    });
+    recipe_->Link(join_sides[i], output);
   }
   for (int i = 0; i < 2; ++i) {
-    join_sides[i]->Connect(sides[i].contents, join_sides[1 - i]);
-    Append(sides[i].planned, join_sides[i]);
+    recipe_->Then([side = join_sides[i], peer = join_sides[1 - i], own = sides[i].contents,
+                   named = sides[i].named_contents](Context& c) {
+      c.node<runtime::JoinSide>(side)->Connect(own ? c.node<runtime::Window>(*own) : named,
+                                               c.node<runtime::JoinSide>(peer));
+    });
+    PlannedInput& chain = sides[i].planned;
+    if (chain.tail) {
+      recipe_->Link(*chain.tail, join_sides[i]);
+    } else {
+      chain.head = join_sides[i];
+    }
+    chain.tail = join_sides[i];
+    chain.chain.push_back(join_sides[i]);
   }
   if (key) {
     // Index a FIFO side on its key attribute when the other side probes it.
@@ -221,31 +246,42 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     for (int i = 0; i < 2; ++i) {
       const ast::StreamInput& other = i == 0 ? join.right : join.left;
       if (!sides[i].fifo || other.unidirectional) continue;
-      join_sides[i]->EnableIndex(slots[i], sides[i].planned.schema->type(slots[i]));
-      join_sides[1 - i]->ProbeIndexWith(slots[1 - i]);
+      recipe_->Then([side = join_sides[i], peer = join_sides[1 - i], slot = slots[i], peer_slot = slots[1 - i],
+                     type = sides[i].planned.schema->type(slots[i])](Context& c) {
+        c.node<runtime::JoinSide>(side)->EnableIndex(slot, type);
+        c.node<runtime::JoinSide>(peer)->ProbeIndexWith(peer_slot);
+      });
     }
   }
 
   // ---- subscriptions
   runtime::StreamJunction* left_source = sides[0].planned.source;
   runtime::StreamJunction* right_source = sides[1].planned.source;
+  const Node left_head = *sides[0].planned.head;
+  const Node right_head = *sides[1].planned.head;
   if (same_named_window) {
     // One reader of the window: its events trigger the left side only, as in the
     // reference engine; the right side is searched.
-    left_source->Subscribe(sides[0].planned.head);
+    recipe_->Subscribe(left_source, left_head);
   } else if (left_source == right_source) {
-    left_source->Subscribe(runtime_->Own(
-        std::make_unique<runtime::JoinFanout>(sides[0].planned.head, sides[1].planned.head)));
+    const Node fanout = recipe_->Add([left_head, right_head](Context& c) {
+      return std::make_unique<runtime::JoinFanout>(c.nodes[left_head], c.nodes[right_head]);
+    });
+    recipe_->Subscribe(left_source, fanout);
   } else {
-    left_source->Subscribe(sides[0].planned.head);
-    right_source->Subscribe(sides[1].planned.head);
+    recipe_->Subscribe(left_source, left_head);
+    recipe_->Subscribe(right_source, right_head);
   }
   for (SidePlan& side : sides) {
     planned.chain.insert(planned.chain.end(), side.planned.chain.begin(), side.planned.chain.end());
   }
-  Append(planned, output);
-  planned.current_only_output = [join_sides] {
-    for (runtime::JoinSide* side : join_sides) side->set_current_triggers_only();
+  planned.chain.push_back(output);
+  planned.head = planned.tail = output;
+  planned.current_only_output = [this, left = join_sides[0], right = join_sides[1]] {
+    recipe_->Then([left, right](Context& c) {
+      c.node<runtime::JoinSide>(left)->set_current_triggers_only();
+      c.node<runtime::JoinSide>(right)->set_current_triggers_only();
+    });
   };
   return planned;
 }

@@ -345,12 +345,23 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
     std::vector<runtime::Attribute> columns;
     for (size_t i = 0; i < spec.output.size(); ++i) columns.push_back({"c" + std::to_string(i), spec.output[i].type});
     spec.output_schema = runtime_->OwnSchema(runtime::Schema(std::move(columns)));
-    auto* matcher = runtime_->Own(std::make_unique<runtime::PatternMatcher>(
-        std::move(plan->spec), &runtime_->scheduler(), options_.log_sink, name));
-    runtime_->AddStartHook([matcher](int64_t now) { matcher->Start(now); });
+    // The automaton is shared by the query's instances; each has its own state.
+    const PatternSpec* shared = recipe_->Keep(std::move(plan->spec))->get();
+    using Context = QueryRecipe::Context;
+    const QueryRecipe::Node matcher = recipe_->Add([shared, log = options_.log_sink, name](Context& c) {
+      return std::make_unique<runtime::PatternMatcher>(shared, c.clock(), log, name);
+    });
+    recipe_->Then([matcher](Context& c) {
+      auto* built = c.node<runtime::PatternMatcher>(matcher);
+      c.target.OnStart([built](int64_t now) { built->Start(now); });
+    });
     in.tail = matcher;
     in.chain.push_back(matcher);
-    for (uint32_t i = 0; i < plan->junctions.size(); ++i) in.subscriptions.push_back({plan->junctions[i], matcher->entry(i)});
+    for (uint32_t i = 0; i < plan->junctions.size(); ++i) {
+      recipe_->Then([stream = plan->junctions[i], matcher, i](Context& c) {
+        c.target.Resolve(stream)->Subscribe(c.node<runtime::PatternMatcher>(matcher)->entry(i));
+      });
+    }
   };
   return planned;
 }

@@ -5,6 +5,7 @@
 
 #include "planner/app_planner.h"
 #include "planner/ast_text.h"
+#include "planner/spec_copies.h"
 #include "planner/window_catalog.h"
 #include "runtime/expr/factory.h"
 #include "runtime/operator/aggregate_selector.h"
@@ -134,10 +135,12 @@ class ExpressionWindowScope final : public Scope {
 
 namespace {
 
-// Compiles an expression window's condition text over the window's frame.
-// Throws CompileError (positions relative to `text`).
+// Compiles an expression window's condition text over the window's frame;
+// `makers` (if given) receives how to make its aggregates again. Throws
+// CompileError (positions relative to `text`).
 runtime::WindowCondition CompileWindowCondition(std::string_view text, const std::string& window_name,
-                                                const runtime::Schema* input) {
+                                                const runtime::Schema* input,
+                                                std::vector<AggregateMaker>* makers = nullptr) {
   ExpressionWindowScope frame_scope(input);
   InputScope event_scope({ScopeInput{"", "", false, false, input, 0}});
   runtime::WindowCondition compiled;
@@ -147,6 +150,7 @@ runtime::WindowCondition CompileWindowCondition(std::string_view text, const std
     runtime::AggregateSpec a;
     a.column = runtime::MakeAggregate(agg.name, types, runtime::ExpiryOrder::kOldestFirst);
     if (!a.column) Fail(agg.span, "aggregate '" + agg.name + "' is not supported in window conditions yet");
+    if (makers != nullptr) makers->push_back({agg.name, types, runtime::ExpiryOrder::kOldestFirst});
     a.args = std::move(agg.args);
     compiled.aggregates.push_back(std::move(a));
     return static_cast<uint32_t>(compiled.aggregates.size() - 1);
@@ -159,8 +163,8 @@ runtime::WindowCondition CompileWindowCondition(std::string_view text, const std
 
 }  // namespace
 
-runtime::Window* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
-                                                     const runtime::Schema* input) {
+QueryRecipe::Make AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
+                                                   const runtime::Schema* input) {
   std::vector<runtime::Attribute> frame_attrs;
   for (const char* which : {"first.", "last."}) {
     for (const runtime::Attribute& a : input->attributes()) frame_attrs.push_back({which + a.name, a.type});
@@ -188,17 +192,24 @@ runtime::Window* AppPlanner::PlanExpressionWindow(const WindowSpec& spec, const 
     window.log = [sink = options_.log_sink](std::string_view line) {
       if (sink) sink("ERROR", line);
     };
-  } else {
+  }
+  std::vector<AggregateMaker> makers;
+  if (spec.expression_attr < 0) {
     try {
-      window.condition = CompileWindowCondition(spec.expression, spec.name, input);
+      window.condition = CompileWindowCondition(spec.expression, spec.name, input, &makers);
     } catch (const CompileError& e) {
       Fail(call.args[0]->span, "in the " + spec.name + " condition '" + spec.expression + "': " + e.message());
     }
   }
   runtime::WindowConfig config;
   config.text = CallText(call);
-  return runtime_->Own(std::make_unique<runtime::ExpressionWindow>(config, input, &runtime_->scheduler(),
-                                                                   std::move(window)));
+  runtime::ExpressionWindowSpec* kept = recipe_->Keep(std::move(window));
+  const std::vector<AggregateMaker>* kept_makers = recipe_->Keep(std::move(makers));
+  return [config, input, kept, kept_makers](QueryRecipe::Context& c) {
+    return std::make_unique<runtime::ExpressionWindow>(
+        config, input, c.clock(),
+        TakeSpec(c, kept, [&](const runtime::ExpressionWindowSpec& s) { return CopySpec(s, *kept_makers); }));
+  };
 }
 
 std::string AppPlanner::NextQueryName(const ast::Query& query) {
@@ -215,21 +226,50 @@ std::string AppPlanner::NextQueryName(const ast::Query& query) {
   return name;
 }
 
-void AppPlanner::Append(PlannedInput& planned, runtime::Processor* processor) {
-  if (planned.tail != nullptr) {
-    planned.tail->set_next(processor);
+QueryRecipe::Node AppPlanner::Append(PlannedInput& planned, QueryRecipe::Make make) {
+  const QueryRecipe::Node node = recipe_->Add(std::move(make));
+  if (planned.tail) {
+    recipe_->Link(*planned.tail, node);
   } else {
-    planned.head = processor;
+    planned.head = node;
   }
-  planned.tail = processor;
-  planned.chain.push_back(processor);
+  planned.tail = node;
+  planned.chain.push_back(node);
+  return node;
+}
+
+runtime::StreamJunction* AppPlanner::AddInternalStream(const std::string& name, runtime::Schema schema) {
+  // Inside a partition, every instance has its own.
+  if (partition_ != nullptr) return InnerStreamTarget(name, schema, {});
+  runtime::StreamJunction* stream = runtime_->AddStream(name, std::move(schema));
+  runtime_->role(name).fed_by_query = true;
+  runtime_->role(name).internal = true;
+  return stream;
+}
+
+void AppPlanner::FinishRecipe(std::unique_ptr<QueryRecipe> recipe) {
+  if (partition_ != nullptr) return AddPartitionQuery(std::move(recipe));
+  recipe->Build(*runtime_);
+  runtime_->Keep(std::move(recipe));
 }
 
 runtime::StreamJunction* AppPlanner::ResolveSourceStream(const ast::StreamInput& input) {
   const ast::SourceSpan& span = input.stream_span;
   if (input.inner) {
-    Fail(span, "inner stream '#" + input.stream + "' exists only inside a partition");
+    if (partition_ == nullptr) Fail(span, "inner stream '#" + input.stream + "' exists only inside a partition");
+    runtime::StreamJunction* inner = FindInnerStream("#" + input.stream);
+    if (inner == nullptr) {
+      Fail(span, "inner stream '#" + input.stream + "' is not defined: no query before this one in the partition "
+                 "inserts into it");
+    }
+    return inner;
   }
+  runtime::StreamJunction* stream = ResolveAppStream(input);
+  return partition_ != nullptr ? PartitionInput(stream) : stream;
+}
+
+runtime::StreamJunction* AppPlanner::ResolveAppStream(const ast::StreamInput& input) {
+  const ast::SourceSpan& span = input.stream_span;
   if (input.fault) {
     if (runtime::StreamJunction* fault = runtime_->FindStream("!" + input.stream)) return fault;
     if (Find(input.stream) != nullptr) {
@@ -269,7 +309,7 @@ PlannedInput AppPlanner::PlanStreamInput(const ast::StreamInput& input) {
   if (input.anonymous) {
     const std::string name = "(anonymous query " + std::to_string(++anonymous_count_) + ")";
     PlanQuery(*input.anonymous, &name);
-    planned.source = runtime_->FindStream(name);
+    planned.source = partition_ != nullptr ? FindInnerStream(name) : runtime_->FindStream(name);
     planned.description = name;
     planned.scope_inputs.push_back({name, input.alias, false, false, &planned.source->schema(), 0});
   } else {
@@ -286,17 +326,18 @@ PlannedInput AppPlanner::PlanStreamInput(const ast::StreamInput& input) {
 }
 
 void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& planned) {
-  const runtime::Scheduler* clock = &runtime_->scheduler();
   for (const ast::StreamHandler& handler : input.handlers) {
     InputScope scope(planned.scope_inputs);
     planned.expired_in_arrival_order = false;
-    planned.last_window = nullptr;
+    planned.last_window.reset();
+    planned.last_window_searchable = false;
     switch (handler.kind) {
       case ast::StreamHandler::Kind::kFilter: {
-        runtime::EvaluatorPtr condition =
-            CompileCondition(*handler.filter, ExprContext{&scope}, "a filter condition");
-        Append(planned, runtime_->Own(std::make_unique<runtime::Filter>(
-                            std::move(condition), clock, "[" + ExprText(*handler.filter) + "]")));
+        runtime::EvaluatorPtr* condition =
+            recipe_->Keep(CompileCondition(*handler.filter, ExprContext{&scope}, "a filter condition"));
+        Append(planned, [condition, text = "[" + ExprText(*handler.filter) + "]"](QueryRecipe::Context& c) {
+          return std::make_unique<runtime::Filter>(TakeEvaluator(c, condition), c.clock(), text);
+        });
         break;
       }
       case ast::StreamHandler::Kind::kWindow: {
@@ -313,8 +354,18 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           }
           break;
         }
-        planned.last_window = runtime_->Own(runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler()));
-        Append(planned, planned.last_window);
+        if (partition_ != nullptr && config->kind == runtime::WindowConfig::Kind::kTimeBatch) {
+          config->shared_schedule = recipe_->Keep(runtime::SharedBatchSchedule{});
+        }
+        planned.last_window = Append(planned, [config = *config, schema = planned.schema](QueryRecipe::Context& c) {
+          return runtime::MakeWindow(config, schema, c.clock());
+        });
+        {
+          // Whether a join can search it: ask a window made for the question.
+          std::vector<runtime::RowRun> probe;
+          planned.last_window_searchable =
+              runtime::MakeWindow(*config, planned.schema, &runtime_->scheduler())->AppendContents(probe);
+        }
         planned.windowed = true;
         // Windows that do not expire oldest-first need order-free min/max.
         const bool fifo = config->kind != runtime::WindowConfig::Kind::kSort &&
@@ -369,8 +420,9 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
           bool known = false;
           for (const char* p : kPriorities) known = known || EqualsIgnoreCase(priority, p);
           if (!known) Fail(call.args[0]->span, "unknown log priority '" + priority + "'");
-          Append(planned, runtime_->Own(std::make_unique<runtime::LogFunction>(
-                              priority, message, log_event, options_.log_sink)));
+          Append(planned, [priority, message, log_event, sink = options_.log_sink](QueryRecipe::Context&) {
+            return std::make_unique<runtime::LogFunction>(priority, message, log_event, sink);
+          });
         } else if (EqualsIgnoreCase(call.name, "pol2Cart")) {
           if (call.args.size() < 2 || call.args.size() > 3) {
             Fail(call.span, "#pol2Cart() takes (theta, rho[, z])");
@@ -394,9 +446,13 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
             attrs.push_back({added, Type::kDouble});
           }
           const runtime::Schema* out = runtime_->OwnSchema(runtime::Schema(std::move(attrs)));
-          Append(planned, runtime_->Own(std::make_unique<runtime::Pol2CartFunction>(
-                              std::move(args[0]), std::move(args[1]),
-                              args.size() > 2 ? std::move(args[2]) : nullptr, out, clock)));
+          runtime::EvaluatorPtr* theta = recipe_->Keep(std::move(args[0]));
+          runtime::EvaluatorPtr* rho = recipe_->Keep(std::move(args[1]));
+          runtime::EvaluatorPtr* z = recipe_->Keep(args.size() > 2 ? std::move(args[2]) : nullptr);
+          Append(planned, [theta, rho, z, out](QueryRecipe::Context& c) {
+            return std::make_unique<runtime::Pol2CartFunction>(TakeEvaluator(c, theta), TakeEvaluator(c, rho),
+                                                               TakeEvaluator(c, z), out, c.clock());
+          });
           planned.schema = out;
           planned.scope_inputs.back().schema = out;
         } else {
@@ -418,7 +474,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
 
 void AppPlanner::CheckPattern(const ast::PatternNode& node) {
   if (node.kind == ast::PatternNode::Kind::kStream || node.kind == ast::PatternNode::Kind::kAbsent) {
-    const DefinitionInfo* def = Find(node.input.stream);
+    const DefinitionInfo* def = node.input.inner ? nullptr : Find(node.input.stream);
     if (def != nullptr && def->kind == DefinitionKind::kTable) {
       Fail(node.input.stream_span, "table '" + node.input.stream +
                                        "' cannot be used in a pattern or sequence; only streams can");
@@ -430,6 +486,16 @@ void AppPlanner::CheckPattern(const ast::PatternNode& node) {
 
 void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous_target) {
   const std::string name = NextQueryName(query);
+  // An anonymous inner query is planned (and built) in the middle of its outer
+  // query, with a recipe of its own.
+  auto recipe = std::make_unique<QueryRecipe>(/*single_use=*/partition_ == nullptr);
+  QueryRecipe* outer_recipe = recipe_;
+  recipe_ = recipe.get();
+  struct Restore {
+    AppPlanner* planner;
+    QueryRecipe* recipe;
+    ~Restore() { planner->recipe_ = recipe; }
+  } restore{this, outer_recipe};
   deferred_.reset();
   PlannedInput in;
   std::visit(Overloaded{
@@ -444,6 +510,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   InputScope input_scope(in.scope_inputs);
   const Scope& scope = in.scope ? *in.scope : input_scope;
   std::vector<runtime::AggregateSpec> aggregates;
+  std::vector<AggregateMaker> makers;
   AggregateSink collect = [&](AggregateCall call) -> uint32_t {
     std::vector<Type> arg_types;
     for (const runtime::EvaluatorPtr& arg : call.args) arg_types.push_back(arg->type());
@@ -452,6 +519,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     spec.column = runtime::MakeAggregate(name, arg_types, in.expiry);
     if (!spec.column) Fail(call.span, "aggregate function '" + call.name + "' is not supported yet");
+    makers.push_back({name, arg_types, in.expiry});
     spec.args = std::move(call.args);
     aggregates.push_back(std::move(spec));
     return static_cast<uint32_t>(aggregates.size() - 1);
@@ -556,24 +624,22 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   spec.emit_current = event_type != ast::EventType::kExpired;
   spec.emit_expired = event_type != ast::EventType::kCurrent;
   spec.description = description;
-  runtime::Processor* sink = nullptr;
+  // The output: where the query's rows go (resolved per instance).
+  runtime::StreamJunction* target = nullptr;
   switch (action.kind) {
     case ast::OutputAction::Kind::kReturn:
-      if (anonymous_target != nullptr) {
-        runtime::StreamJunction* target = runtime_->AddStream(*anonymous_target, runtime::Schema(out_attrs));
-        runtime_->role(*anonymous_target).fed_by_query = true;
-        runtime_->role(*anonymous_target).internal = true;
-        sink = runtime_->Own(std::make_unique<runtime::InsertIntoStream>(target));
-      } else {
-        sink = runtime_->Own(std::make_unique<runtime::Discard>());
-      }
+      if (anonymous_target != nullptr) target = AddInternalStream(*anonymous_target, runtime::Schema(out_attrs));
       break;
     case ast::OutputAction::Kind::kInsert: {
       if (anonymous_target != nullptr) {
         Fail(action.span, "an anonymous inner query must end with 'return'");
       }
       if (action.target_inner) {
-        Fail(action.target_span, "inner stream '#" + action.target + "' exists only inside a partition");
+        if (partition_ == nullptr) {
+          Fail(action.target_span, "inner stream '#" + action.target + "' exists only inside a partition");
+        }
+        target = InnerStreamTarget("#" + action.target, runtime::Schema(out_attrs), action.target_span);
+        break;
       }
       if (action.target_fault) {
         Fail(action.target_span, "queries cannot insert into fault stream '!" + action.target + "'");
@@ -601,8 +667,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
                 action.target_span);
       }
       runtime_->role(action.target).fed_by_query = true;
-      sink = runtime_->Own(
-          std::make_unique<runtime::InsertIntoStream>(runtime_->FindStream(action.target)));
+      target = runtime_->FindStream(action.target);
       break;
     }
     case ast::OutputAction::Kind::kDelete:
@@ -616,17 +681,26 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     }
   }
 
-  const runtime::EventChunk* group_key_rows = nullptr;
   if (deferred_) throw *deferred_;
   if (in.finish) in.finish(in);
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.
-  if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
+  if (in.last_window && !spec.emit_expired) {
+    recipe_->Then([w = *in.last_window](QueryRecipe::Context& c) {
+      c.node<runtime::Window>(w)->set_lazy_timer_expiry(true);
+    });
+  }
   if (in.current_only_output && !spec.emit_expired && aggregates.empty() && group_keys.empty()) {
     in.current_only_output();
   }
+  // With group by, a rate limiter reads the group keys of the rows the selector emits.
+  std::optional<QueryRecipe::Node> key_tracking_selector;
   if (aggregates.empty() && group_keys.empty()) {
-    Append(in, runtime_->Own(std::make_unique<runtime::Selector>(std::move(spec), &runtime_->scheduler())));
+    runtime::SelectorSpec* kept = recipe_->Keep(std::move(spec));
+    Append(in, [kept](QueryRecipe::Context& c) {
+      return std::make_unique<runtime::Selector>(
+          TakeSpec(c, kept, [](const runtime::SelectorSpec& s) { return CopySpec(s); }), c.clock());
+    });
   } else {
     runtime::AggregateSelectorSpec aggregate_spec;
     aggregate_spec.select = std::move(spec);
@@ -634,17 +708,25 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     aggregate_spec.group_keys = std::move(group_keys);
     aggregate_spec.key_schema = runtime_->OwnSchema(runtime::Schema(std::move(key_attrs)));
     aggregate_spec.expired_in_arrival_order = in.expired_in_arrival_order;
-    auto* selector = runtime_->Own(std::make_unique<runtime::AggregateSelector>(
-        std::move(aggregate_spec), &runtime_->scheduler()));
-    if (query.rate.kind != ast::OutputRate::Kind::kNone) group_key_rows = selector->TrackEmittedKeys();
-    Append(in, selector);
+    runtime::AggregateSelectorSpec* kept = recipe_->Keep(std::move(aggregate_spec));
+    const std::vector<AggregateMaker>* kept_makers = recipe_->Keep(std::move(makers));
+    const QueryRecipe::Node selector = Append(in, [kept, kept_makers](QueryRecipe::Context& c) {
+      return std::make_unique<runtime::AggregateSelector>(
+          TakeSpec(c, kept, [&](const runtime::AggregateSelectorSpec& s) { return CopySpec(s, *kept_makers); }),
+          c.clock());
+    });
+    if (query.rate.kind != ast::OutputRate::Kind::kNone) key_tracking_selector = selector;
   }
+  // Called by a rate limiter's step, after the selector's.
+  const auto group_key_rows = [key_tracking_selector](QueryRecipe::Context& c) -> const runtime::EventChunk* {
+    if (!key_tracking_selector) return nullptr;
+    return c.node<runtime::AggregateSelector>(*key_tracking_selector)->TrackEmittedKeys();
+  };
   if (snapshot) {
     runtime::SnapshotSpec snap;
     snap.period_ms = query.rate.value;
     snap.windowed = in.windowed;
     snap.output_schema = out_schema;
-    snap.group_keys = group_key_rows;
     if (sel.star) {
       snap.aggregate_columns.assign(out_schema->arity(), false);
     } else {
@@ -653,7 +735,11 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
         snap.aggregate_columns.push_back(e.kind == ast::Expr::Kind::kCall && IsAggregateFunction(e.call.ns, e.call.name));
       }
     }
-    Append(in, runtime_->Own(std::make_unique<runtime::SnapshotLimiter>(std::move(snap), &runtime_->scheduler())));
+    Append(in, [snap, group_key_rows](QueryRecipe::Context& c) {
+      runtime::SnapshotSpec spec = snap;
+      spec.group_keys = group_key_rows(c);
+      return std::make_unique<runtime::SnapshotLimiter>(std::move(spec), c.clock());
+    });
   } else if (query.rate.kind != ast::OutputRate::Kind::kNone) {
     runtime::RateLimitSpec rate;
     rate.which = query.rate.which == ast::OutputRate::Which::kFirst  ? runtime::RateLimitSpec::Which::kFirst
@@ -662,32 +748,26 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     rate.by_time = query.rate.kind == ast::OutputRate::Kind::kTime;
     rate.value = query.rate.value;
     rate.output_schema = out_schema;
-    rate.group_keys = group_key_rows;
     rate.description = std::string(rate.which == runtime::RateLimitSpec::Which::kFirst  ? "first"
                                    : rate.which == runtime::RateLimitSpec::Which::kLast ? "last"
                                                                                          : "all") +
                        " every " + std::to_string(rate.value) + (rate.by_time ? " ms" : " events");
-    Append(in, runtime_->Own(std::make_unique<runtime::RateLimiter>(rate, &runtime_->scheduler())));
+    Append(in, [rate, group_key_rows](QueryRecipe::Context& c) {
+      runtime::RateLimitSpec spec = rate;
+      spec.group_keys = group_key_rows(c);
+      return std::make_unique<runtime::RateLimiter>(std::move(spec), c.clock());
+    });
   }
-  Append(in, sink);
-  if (in.source != nullptr) in.source->Subscribe(in.head);
-  for (const auto& [stream, entry] : in.subscriptions) stream->Subscribe(entry);
-  runtime_->AddQuery({name, in.description, in.chain});
-}
-
-void AppPlanner::PlanPartition(const ast::Partition& partition) {
-  for (const ast::PartitionKey& key : partition.keys) {
-    const DefinitionInfo* def = Find(key.stream);
-    if (def == nullptr || def->kind != DefinitionKind::kStream) {
-      Fail(key.span, "partition key stream '" + key.stream + "' is not a defined stream");
-    }
-    InputScope scope({ScopeInput{key.stream, "", false, false, def->schema, 0}});
-    if (key.value) CompileExpr(*key.value, ExprContext{&scope});
-    for (const ast::RangeCase& range : key.ranges) {
-      CompileCondition(*range.condition, ExprContext{&scope}, "a range partition condition");
-    }
+  if (target != nullptr) {
+    Append(in, [target](QueryRecipe::Context& c) {
+      return std::make_unique<runtime::InsertIntoStream>(c.target.Resolve(target));
+    });
+  } else {
+    Append(in, [](QueryRecipe::Context&) { return std::make_unique<runtime::Discard>(); });
   }
-  Fail(partition.span, "partitions are not supported yet");
+  if (in.source != nullptr) recipe_->Subscribe(in.source, *in.head);
+  recipe_->Describe(name, in.description, in.chain);
+  FinishRecipe(std::move(recipe));
 }
 
 AppPlanner::AppPlanner(const ast::App& app, const PlanOptions& options)

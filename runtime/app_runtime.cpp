@@ -1,6 +1,16 @@
 #include "runtime/app_runtime.h"
 
+#include "runtime/partition/partition.h"
+
 namespace eddy::runtime {
+
+AppRuntime::AppRuntime(std::string name) : name_(std::move(name)) {}
+AppRuntime::~AppRuntime() = default;
+
+Partition* AppRuntime::AddPartition(std::unique_ptr<Partition> partition) {
+  partitions_.push_back(std::move(partition));
+  return partitions_.back().get();
+}
 
 StreamJunction* AppRuntime::AddStream(const std::string& name, Schema schema) {
   auto junction = std::make_unique<StreamJunction>(name, std::move(schema));
@@ -43,7 +53,9 @@ std::string AppRuntime::Explain() const {
     out += "  stream " + stream->name() + " " + stream->schema().ToString() + "\n";
   }
   for (const QueryDescription& query : queries_) {
-    out += "  query " + query.name + ": from " + query.input + "\n";
+    // A partition lists its routers; its queries follow.
+    out += query.partition ? "  " + query.name + ": " + query.input + "\n"
+                           : "  query " + query.name + ": from " + query.input + "\n";
     for (const Processor* p : query.chain) out += "    -> " + p->Describe() + "\n";
   }
   return out;

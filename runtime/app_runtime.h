@@ -9,12 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "runtime/build_target.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 #include "runtime/stream_junction.h"
 #include "runtime/trigger.h"
 
 namespace eddy::runtime {
+
+class Partition;
 
 struct StreamRole {
   bool fed_by_query = false;  // some query inserts into it
@@ -23,16 +26,11 @@ struct StreamRole {
   bool internal = false;      // made by the planner (anonymous inner queries)
 };
 
-// What `eddy explain` prints for one query.
-struct QueryDescription {
-  std::string name;
-  std::string input;
-  std::vector<const Processor*> chain;  // head first
-};
-
-class AppRuntime {
+// Builds the app's top-level queries (BuildTarget) and keeps what they share.
+class AppRuntime final : public BuildTarget {
  public:
-  explicit AppRuntime(std::string name) : name_(std::move(name)) {}
+  explicit AppRuntime(std::string name);
+  ~AppRuntime() override;
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
@@ -54,10 +52,17 @@ class AppRuntime {
   }
   const Schema* OwnSchema(Schema schema);
   void AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron = std::nullopt);
-  // Called with the start time when the app starts, before triggers fire
-  // (pattern automata arm their first states).
-  void AddStartHook(std::function<void(int64_t now)> hook) { start_hooks_.push_back(std::move(hook)); }
-  void AddQuery(QueryDescription description) { queries_.push_back(std::move(description)); }
+  // Keeps a top-level query's factory: its built processors borrow from it.
+  void Keep(std::unique_ptr<InstanceFactory> factory) { factories_.push_back(std::move(factory)); }
+  Partition* AddPartition(std::unique_ptr<Partition> partition);
+
+  // BuildTarget: the app's own streams; start hooks run at Start, before
+  // triggers fire (pattern automata arm their first states).
+  Scheduler* clock() override { return &scheduler_; }
+  Processor* AddProcessor(std::unique_ptr<Processor> processor) override { return Own(std::move(processor)); }
+  StreamJunction* Resolve(StreamJunction* planned) override { return planned; }
+  void OnStart(std::function<void(int64_t now)> hook) override { start_hooks_.push_back(std::move(hook)); }
+  void Describe(QueryDescription description) override { queries_.push_back(std::move(description)); }
 
   // ---- running (engine)
   Scheduler& scheduler() { return scheduler_; }
@@ -79,10 +84,14 @@ class AppRuntime {
   std::map<std::string, std::unique_ptr<StreamJunction>, std::less<>> streams_;
   std::vector<StreamJunction*> stream_order_;
   std::map<std::string, StreamRole, std::less<>> roles_;
+  std::vector<std::unique_ptr<InstanceFactory>> factories_;
   std::vector<std::unique_ptr<Processor>> processors_;
   std::vector<std::unique_ptr<Trigger>> triggers_;
   std::vector<std::function<void(int64_t)>> start_hooks_;
   std::vector<QueryDescription> queries_;
+  // After the processors: partition instances publish into the app's streams
+  // and are destroyed first.
+  std::vector<std::unique_ptr<Partition>> partitions_;
   Scheduler scheduler_;
   bool started_ = false;
 };

@@ -12,4 +12,9 @@ void StreamJunction::Publish(const EventChunk& chunk) {
   for (Processor* processor : processors_) processor->Process(chunk, rows);
 }
 
+void StreamJunction::Deliver(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  events_published_ += rows.size();
+  for (Processor* processor : processors_) processor->Process(chunk, rows);
+}
+
 }  // namespace eddy::runtime

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,11 @@ class StreamJunction {
   using Callback = std::function<void(const EventChunk&)>;
 
   StreamJunction(std::string name, Schema schema)
-      : name_(std::move(name)), schema_(std::make_unique<Schema>(std::move(schema))) {}
+      : name_(std::move(name)), owned_schema_(std::make_unique<Schema>(std::move(schema))),
+        schema_(owned_schema_.get()) {}
+  // A junction over a schema someone else keeps (a partition instance's own
+  // streams share their schema). REQUIRES: `schema` outlives the junction.
+  StreamJunction(std::string name, const Schema* schema) : name_(std::move(name)), schema_(schema) {}
 
   const std::string& name() const { return name_; }
   // Stable for the junction's lifetime (chunks point at it).
@@ -34,12 +39,16 @@ class StreamJunction {
 
   // REQUIRES: chunk.schema() has this junction's attribute types.
   void Publish(const EventChunk& chunk);
+  // Hands `rows` of `chunk` to the subscribed processors (not the callbacks): a
+  // partition instance's share of a chunk. REQUIRES: as Publish; rows not empty.
+  void Deliver(const EventChunk& chunk, std::span<const uint32_t> rows);
 
   uint64_t events_published() const { return events_published_; }
 
  private:
   std::string name_;
-  std::unique_ptr<Schema> schema_;
+  std::unique_ptr<Schema> owned_schema_;  // null when borrowed
+  const Schema* schema_;
   std::vector<Processor*> processors_;
   std::vector<Callback> callbacks_;
   uint64_t events_published_ = 0;

@@ -332,6 +332,7 @@ struct PartitionKey {
   ExprPtr value;                  // value partition
   std::vector<RangeCase> ranges;  // range partition
   SourceSpan span;
+  SourceSpan stream_span;
 };
 
 struct Partition {

@@ -15,10 +15,10 @@ class PatternMatcher::Entry final : public Processor {
   uint32_t stream_;
 };
 
-PatternMatcher::PatternMatcher(std::unique_ptr<PatternSpec> spec, Scheduler* scheduler, PatternState::LogSink log,
+PatternMatcher::PatternMatcher(const PatternSpec* spec, Scheduler* scheduler, PatternState::LogSink log,
                                std::string query_name)
-    : spec_(std::move(spec)), scheduler_(scheduler), query_name_(std::move(query_name)), scratch_(*spec_) {
-  state_ = std::make_unique<PatternState>(spec_.get(), scheduler_, &scratch_, this, std::move(log), query_name_);
+    : spec_(spec), scheduler_(scheduler), query_name_(std::move(query_name)), scratch_(*spec_) {
+  state_ = std::make_unique<PatternState>(spec_, scheduler_, &scratch_, this, std::move(log), query_name_);
   for (uint32_t i = 0; i < spec_->stream_names.size(); ++i) entries_.push_back(std::make_unique<Entry>(this, i));
 }
 

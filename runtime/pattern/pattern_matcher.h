@@ -9,7 +9,8 @@
 // hands each match to the selector: aggregation, group by, having and rate
 // limiting then work as for any query.
 //
-// Owns the spec and its one instance (PatternState). Not thread-safe.
+// Borrows the spec (a partitioned query's instances share it) and owns its
+// instance of the automaton's state (PatternState). Not thread-safe.
 #pragma once
 
 #include <memory>
@@ -25,9 +26,8 @@ namespace eddy::runtime {
 
 class PatternMatcher final : public Processor, public PatternState::Sink {
  public:
-  // REQUIRES: scheduler outlives the matcher; spec is complete (output set).
-  PatternMatcher(std::unique_ptr<PatternSpec> spec, Scheduler* scheduler, PatternState::LogSink log,
-                 std::string query_name);
+  // REQUIRES: spec and scheduler outlive the matcher; spec is complete (output set).
+  PatternMatcher(const PatternSpec* spec, Scheduler* scheduler, PatternState::LogSink log, std::string query_name);
   ~PatternMatcher() override;
 
   // Where events of input stream i (PatternSpec::stream_names[i]) go.
@@ -52,7 +52,7 @@ class PatternMatcher final : public Processor, public PatternState::Sink {
   class Entry;
   void OnStream(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows);
 
-  std::unique_ptr<PatternSpec> spec_;
+  const PatternSpec* spec_;
   Scheduler* scheduler_;
   std::string query_name_;
   PatternScratch scratch_;

@@ -136,6 +136,8 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
     hot_.push_back(h);
   }
   fresh_dirty_.assign(spec->stream_names.size(), 1);
+  rearm_.assign(n, MatchStore::kNone);
+  rearm_waiting_.assign(spec->stream_names.size(), 0);
   expiry_timer_ = std::make_unique<ExpiryTimer>(this);
 }
 
@@ -375,6 +377,7 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   stream_ = stream;
   event_ts_ = chunk.timestamp(row);
   if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
+  if (rearm_waiting_[stream]) RearmAfterExpiry(stream);
   const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
   if (spec_->sequence) {
     ResetAndUpdate();
@@ -820,10 +823,34 @@ void PatternState::ExpireUpTo(int64_t t) {
   for (uint32_t n = 0; n < spec_->nodes.size(); ++n) {
     const int32_t group = node(n).within_every;
     if (last_lost[n] == MatchStore::kNone || group < 0) continue;
+    const PatternNodeKind kind = node(n).kind;
+    if (kind == PatternNodeKind::kStream || kind == PatternNodeKind::kCount) {
+      // The reference engine notices that a match waiting at a stream state
+      // expired when the next event of that state's stream arrives, and re-arms
+      // the `every` group then: the re-armed match sees only what follows it.
+      if (rearm_[n] != MatchStore::kNone) matches_.Unhold(rearm_[n]);
+      matches_.Hold(last_lost[n]);
+      rearm_[n] = last_lost[n];
+      rearm_waiting_[node(n).stream] = 1;
+      continue;
+    }
     AddEvery(static_cast<uint32_t>(group), last_lost[n]);
     Promote(static_cast<uint32_t>(group));
   }
   for (Pm pm : lost) matches_.Unhold(pm);
+}
+
+void PatternState::RearmAfterExpiry(uint32_t stream) {
+  rearm_waiting_[stream] = 0;
+  for (uint32_t n : spec_->stream_nodes[stream]) {
+    const Pm pm = rearm_[n];
+    if (pm == MatchStore::kNone) continue;
+    rearm_[n] = MatchStore::kNone;
+    const uint32_t group = static_cast<uint32_t>(node(n).within_every);
+    AddEvery(group, pm);
+    Promote(group);
+    matches_.Unhold(pm);
+  }
 }
 
 void PatternState::ArmExpiryTimer() {

@@ -140,6 +140,7 @@ class PatternState {
   // `within`.
   void TrackExpiry(Pm pm);
   void ExpireUpTo(int64_t t);
+  void RearmAfterExpiry(uint32_t stream);
   void ArmExpiryTimer();
   void Schedule(uint32_t n, int64_t due);
 
@@ -182,6 +183,11 @@ class PatternState {
   std::vector<Pm> due_;        // timers: matches whose deadline passed
   std::vector<Pm> lost_;       // expiry: matches dropped, and per node the last one
   std::vector<Pm> last_lost_;
+  // Per node: a match `within` dropped there whose `every` group is re-armed at
+  // the next event of the node's stream (held; kNone: none), and per stream
+  // whether a node of it has one.
+  std::vector<Pm> rearm_;
+  std::vector<uint8_t> rearm_waiting_;
 
   uint64_t dropped_ = 0;
 };

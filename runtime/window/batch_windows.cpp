@@ -48,9 +48,14 @@ void TimeBatchWindow::Arm() {
   if (!started_) {
     started_ = true;
     const int64_t t = now();
-    if (config_.start_time) {
+    std::optional<int64_t> start_time = config_.start_time;
+    if (!start_time && config_.shared_schedule != nullptr) {
+      if (!config_.shared_schedule->start) config_.shared_schedule->start = t;
+      start_time = config_.shared_schedule->start;
+    }
+    if (start_time) {
       // Boundaries at start + k*T; the first one strictly after now.
-      const int64_t start = *config_.start_time;
+      const int64_t start = *start_time;
       int64_t k = t >= start ? (t - start) / config_.time_ms + 1 : 0;
       next_boundary_ = start + k * config_.time_ms;
       while (next_boundary_ <= t) next_boundary_ += config_.time_ms;

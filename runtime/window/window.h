@@ -19,6 +19,13 @@
 
 namespace eddy::runtime {
 
+// The boundaries of a timeBatch window in a partition are one schedule for
+// all keys of the query (LANGUAGE.md §7): the first key's window to start sets
+// it, the others follow it as if it were their start.time. Kept by the planner.
+struct SharedBatchSchedule {
+  std::optional<int64_t> start;
+};
+
 // The validated parameters of one window, from the planner's window catalog.
 struct WindowConfig {
   enum class Kind {
@@ -42,6 +49,7 @@ struct WindowConfig {
   double support = 0;                               // lossyFrequent
   double error = 0;                                 // lossyFrequent
   std::optional<CronSchedule> cron;                 // cron
+  SharedBatchSchedule* shared_schedule = nullptr;   // timeBatch in a partition
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.

@@ -5,25 +5,13 @@
 #include <vector>
 
 #include "eddy/engine.h"
+#include "tests/unit/engine/collect.h"
 
 namespace eddy {
 namespace {
 
-struct Collected {
-  std::vector<std::vector<Value>> rows;
-  std::vector<int64_t> timestamps;
-};
-
-void Collect(App& app, const std::string& stream, Collected& out) {
-  app.Subscribe(stream, [&out](const EventBatchView& batch) {
-    for (uint32_t i = 0; i < batch.size(); ++i) {
-      std::vector<Value> row;
-      for (uint32_t a = 0; a < batch[i].size(); ++a) row.push_back(batch[i].value(a));
-      out.rows.push_back(row);
-      out.timestamps.push_back(batch[i].timestamp());
-    }
-  });
-}
+using testing::Collect;
+using testing::Collected;
 
 TEST_CASE("filter and projection through the API") {
   auto app = App::Compile(

@@ -93,10 +93,6 @@ TEST_CASE("ambiguous attributes in a join") {
 }
 
 TEST_CASE("features not built yet are named") {
-  CHECK(Contains(Reject(std::string(kStock) + "partition with (symbol of StockStream) begin "
-                                              "from StockStream select symbol insert into O; end;")
-                     .message,
-                 "partitions are not supported yet"));
   CHECK(Contains(Reject(std::string(kStock) +
                         "from every e1=StockStream#log() -> e2=StockStream select e1.symbol insert into O;")
                      .message,

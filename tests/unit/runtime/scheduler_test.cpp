@@ -58,5 +58,44 @@ TEST_CASE("the clock never goes back") {
   CHECK(s.now() == 500);
 }
 
+TEST_CASE("timer groups share the clock and order; cancelling a group drops only its timers") {
+  Scheduler root;
+  root.Reset(0);
+  Scheduler a(root);
+  Scheduler b(root);
+  CHECK(a.group() != b.group());
+  CHECK(a.group() != root.group());
+  std::vector<std::pair<int, int64_t>> log;
+  Recorder r1(&root, &log, 1), a1(&a, &log, 2), b1(&b, &log, 3), a2(&a, &log, 4, 100), b2(&b, &log, 5);
+  root.Schedule(200, &r1);
+  a.Schedule(100, &a1);
+  b.Schedule(100, &b1);
+  a.Schedule(150, &a2);  // re-arms itself through group a
+  b.Schedule(300, &b2);
+  root.AdvanceTo(160);
+  REQUIRE(log.size() == 3);
+  CHECK(log[0] == std::pair<int, int64_t>{2, 100});  // scheduling order across groups
+  CHECK(log[1] == std::pair<int, int64_t>{3, 100});
+  CHECK(log[2] == std::pair<int, int64_t>{4, 150});
+  CHECK(a.now() == 160);
+  CHECK(root.pending() == 3);  // r1 at 200, a2 again at 250, b2 at 300
+  root.CancelGroups([&](uint64_t g) { return g == a.group(); });
+  CHECK(root.pending() == 2);
+  root.AdvanceTo(1000);
+  REQUIRE(log.size() == 5);
+  CHECK(log[3] == std::pair<int, int64_t>{1, 200});
+  CHECK(log[4] == std::pair<int, int64_t>{5, 300});
+}
+
+TEST_CASE("cancelling never drops the root's own timers") {
+  Scheduler root;
+  std::vector<std::pair<int, int64_t>> log;
+  Recorder r1(&root, &log, 1);
+  root.Schedule(10, &r1);
+  root.CancelGroups([](uint64_t) { return true; });
+  root.AdvanceTo(10);
+  CHECK(log.size() == 1);
+}
+
 }  // namespace
 }  // namespace eddy::runtime
