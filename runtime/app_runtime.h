@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/processor.h"
+#include "runtime/query_timing.h"
 #include "runtime/scheduler.h"
 #include "runtime/stream_junction.h"
 #include "runtime/trigger.h"
@@ -53,7 +54,10 @@ class AppRuntime {
   }
   const Schema* OwnSchema(Schema schema);
   void AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron = std::nullopt);
-  void AddQuery(QueryDescription description) { queries_.push_back(std::move(description)); }
+  // REQUIRES: the query's subscriptions to its input streams are made before
+  // (they are claimed for it: that is how its processing time is found).
+  void AddQuery(QueryDescription description);
+  const std::vector<QueryDescription>& queries() const { return queries_; }
 
   // ---- running (engine)
   Scheduler& scheduler() { return scheduler_; }
@@ -64,6 +68,10 @@ class AppRuntime {
   void AdvanceTo(int64_t timestamp) { scheduler_.AdvanceTo(timestamp); }
   // Processes a chunk of input events for `stream` (clock already advanced).
   void Send(StreamJunction* stream, const EventChunk& chunk) { stream->Publish(chunk); }
+  // Starts timing every query (query_timing.h); idempotent. Indexes follow queries().
+  void EnableQueryTiming();
+  // Null until EnableQueryTiming().
+  const QueryTiming* query_timing() const { return query_timing_.get(); }
 
   std::string Explain() const;
 
@@ -78,6 +86,7 @@ class AppRuntime {
   std::vector<std::unique_ptr<Processor>> processors_;
   std::vector<std::unique_ptr<Trigger>> triggers_;
   std::vector<QueryDescription> queries_;
+  std::unique_ptr<QueryTiming> query_timing_;
   Scheduler scheduler_;
   bool started_ = false;
 };

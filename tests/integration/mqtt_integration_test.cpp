@@ -86,6 +86,13 @@ TEST_CASE("malformed payloads interleaved with good ones: every good one comes o
                      std::to_string(expected_errors)) != std::string::npos);
   CHECK(metrics.find("eddy_source_messages_total{app=\"malformed\",stream=\"In\",type=\"mqtt\"} 500") !=
         std::string::npos);
+  // Per-query: the good readings through the first query, the bad ones through the fault stream's.
+  CHECK(metrics.find("eddy_query_events_total{app=\"malformed\",query=\"query_1\"} " + std::to_string(good)) !=
+        std::string::npos);
+  CHECK(metrics.find("eddy_query_events_total{app=\"malformed\",query=\"query_2\"} " +
+                     std::to_string(expected_errors)) != std::string::npos);
+  CHECK(metrics.find("eddy_query_seconds_bucket{app=\"malformed\",query=\"query_1\",le=\"+Inf\"}") !=
+        std::string::npos);
   CHECK(HttpGet(http_port, "/apps").find("\"name\":\"malformed\"") != std::string::npos);
   const std::vector<std::string> errors = sub.messages(f.name + "/errors");
   REQUIRE(!errors.empty());
