@@ -1,12 +1,15 @@
 #include "io/mqtt_client.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
 #include "io/log.h"
 
 namespace eddy::io {
+
+thread_local int PahoCallbackScope::depth_ = 0;
 
 std::string BrokerUrl(const TransportSpec& spec) {
   const std::string url = spec.Get("url", "");
@@ -71,6 +74,10 @@ std::vector<std::string> SplitTopics(std::string_view topics) {
     start = comma + 1;
   }
   return out;
+}
+
+void QuietPahoTrace() {
+  if (std::getenv("MQTT_C_CLIENT_TRACE") == nullptr) MQTTAsync_setTraceLevel(MQTTASYNC_TRACE_ERROR);
 }
 
 bool IsPublishTopic(std::string_view topic) {

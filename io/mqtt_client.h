@@ -43,6 +43,29 @@ std::vector<std::string> SplitTopics(std::string_view topics);
 // connection for a bad one.)
 bool IsPublishTopic(std::string_view topic);
 
+// Paho C formats a trace line for every packet into an in-memory ring even
+// when no trace is written (several snprintf calls per message, payload
+// excerpts included). This keeps errors only, unless MQTT_C_CLIENT_TRACE asks
+// for a trace. Call after creating a client (creating the first one resets it).
+void QuietPahoTrace();
+
+// Marks the current thread as running a Paho callback while it lives. Paho C
+// runs every client's callbacks on its one receive thread (and some failures on
+// its send thread); there, Paho calls take no Paho lock, so code holding a lock
+// that Paho callbacks also take may call Paho (elsewhere that could deadlock:
+// Paho holds its global lock while it runs callbacks).
+class PahoCallbackScope {
+ public:
+  PahoCallbackScope() { ++depth_; }
+  ~PahoCallbackScope() { --depth_; }
+  PahoCallbackScope(const PahoCallbackScope&) = delete;
+  PahoCallbackScope& operator=(const PahoCallbackScope&) = delete;
+  static bool active() { return depth_ > 0; }
+
+ private:
+  static thread_local int depth_;
+};
+
 // Connects `client`, retrying with exponential backoff (250 ms doubling up to
 // max_delay_s) and logging each failure. `wait` waits up to the given time and
 // returns true when the caller is stopping; then false is returned.

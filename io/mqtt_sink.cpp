@@ -27,15 +27,18 @@
 // leak, at most one client with kWindow messages per failed write), and the
 // outbox resends everything it did not see acknowledged.
 //
-// Threads: Publish() runs on the app's sending thread (often Paho's callback
-// thread, when an mqtt source drives the app). The driver thread owns the Paho
-// client. Paho's callbacks (acknowledgements, failures, connection loss) only
-// update the outbox under mutex_ and wake the driver. Paho is never called
-// with mutex_ held, nor from Publish(): Paho runs its callbacks holding its
-// global lock, which Paho calls from other threads take, so calling Paho while
-// holding a lock its callbacks need (ours, or the app's) could deadlock.
+// Threads: Publish() runs on the app's sending thread: usually Paho's receive
+// thread (an mqtt source's callback), sometimes the run loop's (timers). The
+// driver thread owns connecting, checkpoints, and the Paho client's lifetime.
+// Messages are handed to Paho in outbox order by whoever finds the window open:
+// on a Paho callback thread (a source's message, an acknowledgement) directly,
+// since Paho takes no lock of its own there; on any other thread by waking the
+// driver, which calls Paho without holding mutex_. (Paho runs its callbacks
+// holding its global lock and they take mutex_; a thread other than Paho's
+// calling Paho while holding mutex_, or the app's lock, could deadlock.)
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "io/log.h"
@@ -45,8 +48,11 @@
 namespace eddy::io {
 namespace {
 
-constexpr int kWindow = 1000;                        // unacknowledged messages handed to Paho
-constexpr size_t kMemoryLimit = 20000;              // pending messages held in memory (the rest on file)
+// Unacknowledged messages handed to Paho at a time: plenty for a broker on
+// the same network, and small because Paho scans its in-flight lists for
+// every new message id.
+constexpr int kWindow = 256;
+constexpr size_t kMemoryLimit = 10000;  // pending messages held in memory (the rest in the outbox file)
 constexpr auto kCheckpointEvery = std::chrono::milliseconds(50);
 
 class MqttSink final : public Sink {
@@ -97,7 +103,7 @@ class MqttSink final : public Sink {
     }
     ++stats_.messages;
     stats_.queue_depth = static_cast<int64_t>(outbox_.pending());
-    wake_.notify_one();
+    Pump();
   }
 
   void Flush(std::chrono::milliseconds timeout) override {
@@ -131,16 +137,19 @@ class MqttSink final : public Sink {
       sink_ = nullptr;
     }
     void ConnectionLost(const std::string& cause) {
+      const PahoCallbackScope on_paho_thread;
       std::lock_guard lock(mutex_);
       if (sink_) sink_->OnConnectionLost(generation_, cause);
     }
 
    private:
     void on_success(const mqtt::token& token) override {
+      const PahoCallbackScope on_paho_thread;
       std::lock_guard lock(mutex_);
       if (sink_) sink_->OnAcknowledged(generation_, reinterpret_cast<uintptr_t>(token.get_user_context()));
     }
     void on_failure(const mqtt::token& token) override {
+      const PahoCallbackScope on_paho_thread;
       std::lock_guard lock(mutex_);
       if (sink_) sink_->OnPublishFailed(generation_, token.get_return_code());
     }
@@ -162,7 +171,7 @@ class MqttSink final : public Sink {
     outbox_.Acknowledge(seq);
     stats_.queue_depth = static_cast<int64_t>(outbox_.pending());
     if (outbox_.pending() == 0) drained_.notify_all();
-    wake_.notify_one();
+    Pump();
   }
 
   void OnPublishFailed(uint64_t generation, int code) {
@@ -187,7 +196,7 @@ class MqttSink final : public Sink {
     wake_.notify_one();
   }
 
-  // The driver thread: (re)connects, hands messages to Paho, checkpoints.
+  // The driver thread: (re)connects, hands over what Pump() could not, checkpoints.
   void Drive() {
     std::unique_lock lock(mutex_);
     auto next_checkpoint = std::chrono::steady_clock::now() + kCheckpointEvery;
@@ -205,10 +214,12 @@ class MqttSink final : public Sink {
           mqtt::message_ptr message =
               mqtt::make_message(m->topic, m->payload.data(), m->payload.size(), m->qos, m->retain);
           const uint64_t seq = m->seq;
-          const uint64_t generation = generation_;
+          sending_ = true;  // keeps Pump() from overtaking this message
           lock.unlock();
-          Send(message, seq, generation);
+          std::optional<mqtt::exception> error = HandOver(message, seq);
           lock.lock();
+          sending_ = false;
+          if (error) SendFailed(*error, seq);
           continue;
         }
       }
@@ -228,22 +239,47 @@ class MqttSink final : public Sink {
     Checkpoint();
   }
 
-  // Driver thread, mutex_ not held.
-  void Send(const mqtt::message_ptr& message, uint64_t seq, uint64_t generation) {
+  // Hands a message to Paho. REQUIRES: connected_ was true under mutex_ since
+  // the caller last held it (so client_ is not being replaced), and either
+  // mutex_ is not held or this is a Paho callback thread.
+  std::optional<mqtt::exception> HandOver(const mqtt::message_ptr& message, uint64_t seq) {
     try {
       client_->publish(message, reinterpret_cast<void*>(static_cast<uintptr_t>(seq)), *listener_);
+      return std::nullopt;
     } catch (const mqtt::exception& e) {
-      std::lock_guard lock(mutex_);
-      if (generation != generation_) return;
-      const int code = e.get_return_code();
-      if (code == MQTTASYNC_BAD_UTF8_STRING || code == MQTTASYNC_NULL_PARAMETER ||
-          code == MQTTASYNC_TOPICNAME_TRUNCATED || code == MQTTASYNC_BAD_QOS) {
-        // Paho refuses this message for good.
-        outbox_.Acknowledge(seq);
-        ++stats_.errors;
-        LogSampled(error_log_, std::string("Paho refused a message (") + e.what() + "); dropped");
-      } else {
-        Lost(e.what());  // sent again on a new connection
+      return e;
+    }
+  }
+
+  // REQUIRES: mutex_ held.
+  void SendFailed(const mqtt::exception& e, uint64_t seq) {
+    const int code = e.get_return_code();
+    if (code == MQTTASYNC_BAD_UTF8_STRING || code == MQTTASYNC_NULL_PARAMETER || code == MQTTASYNC_TOPICNAME_TRUNCATED ||
+        code == MQTTASYNC_BAD_QOS) {
+      // Paho refuses this message for good.
+      outbox_.Acknowledge(seq);
+      ++stats_.errors;
+      LogSampled(error_log_, std::string("Paho refused a message (") + e.what() + "); dropped");
+    } else {
+      Lost(e.what());  // sent again on a new connection
+    }
+  }
+
+  // REQUIRES: mutex_ held. Fills the window from a Paho callback thread, or
+  // leaves it to the driver.
+  void Pump() {
+    if (!PahoCallbackScope::active() || sending_) {
+      wake_.notify_one();
+      return;
+    }
+    while (connected_ && outbox_.in_flight() < kWindow) {
+      const Outbox::Message* m = outbox_.NextToSend();
+      if (m == nullptr) return;
+      const uint64_t seq = m->seq;
+      if (std::optional<mqtt::exception> error =
+              HandOver(mqtt::make_message(m->topic, m->payload.data(), m->payload.size(), m->qos, m->retain), seq)) {
+        SendFailed(*error, seq);
+        return;
       }
     }
   }
@@ -263,6 +299,7 @@ class MqttSink final : public Sink {
     // Paho counts queued commands against this even while connected.
     create.set_max_buffered_messages(2 * kWindow);
     client_ = std::make_unique<mqtt::async_client>(url_, client_id_, create, nullptr);
+    QuietPahoTrace();
     client_->set_connection_lost_handler([listener](const std::string& cause) { listener->ConnectionLost(cause); });
     const bool connected = ConnectWithBackoff(*client_, options_, description_, max_delay_s_,
                                               [this](std::chrono::milliseconds d) {
@@ -346,6 +383,7 @@ class MqttSink final : public Sink {
   bool stopping_ = false;
   bool connected_ = false;
   bool poisoned_ = false;       // a publish failed on the current client
+  bool sending_ = false;        // the driver is handing a message to Paho
   uint64_t generation_ = 0;     // of the current client
   bool ever_connected_ = false;
 

@@ -43,12 +43,14 @@ class MqttSource final : public Source {
     client_ = spec.GetBool("clean.session", false)
                   ? std::make_unique<mqtt::async_client>(BrokerUrl(spec), client_id_)
                   : std::make_unique<mqtt::async_client>(BrokerUrl(spec), client_id_, StateDirectory(env));
+    QuietPahoTrace();
   }
   ~MqttSource() override { Stop(); }
 
   void Start(DeliverFunction deliver) override {
     deliver_ = std::move(deliver);
     client_->set_message_callback([this](mqtt::const_message_ptr message) {
+      const PahoCallbackScope on_paho_thread;  // sinks may publish directly from here
       std::lock_guard lock(deliver_mutex_);
       if (closed_) return;  // cannot happen: Paho delivers nothing after disconnecting
       ++stats_.messages;
