@@ -15,7 +15,9 @@
 //     of one machine); the subscriber records publish-to-result times.
 //
 // Everything (publisher, broker, Eddy, subscriber) shares the machine's cores,
-// so the figures are those of the whole pipeline on this machine. Not run by
+// so the figures are those of the whole pipeline on this machine. The same
+// runs through a bare Paho MQTT C++ forwarder (no engine: subscribe, check,
+// publish) give the MQTT client library's own cost for comparison. Not run by
 // the test suite.
 #include <arpa/inet.h>
 #include <mqtt/async_client.h>
@@ -30,6 +32,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -255,6 +258,7 @@ struct Result {
 };
 
 struct Settings {
+  std::string self;  // this program, for the forwarder baseline
   std::string eddy;
   std::string mosquitto = "/usr/sbin/mosquitto";
   uint64_t messages = 200000;
@@ -263,8 +267,70 @@ struct Settings {
   std::string dir;
 };
 
-Result RunWorkload(const Settings& s, int events_per_message, uint64_t messages) {
-  const std::string dir = s.dir + "/" + std::to_string(events_per_message);
+// The baseline: what Paho MQTT C++ alone costs for the same flow. Subscribes
+// to bench/in (QoS 1, persistent session) and publishes to bench/out what the
+// filter app would (single readings with v > 0.5; every array, as Eddy sends
+// one array of the passing events per message), with the same flow control as
+// Eddy's sink (at most 256 unacknowledged; Paho scans its queues per message,
+// so an unbounded queue costs far more). Everything runs in Paho's callbacks.
+// Runs until SIGTERM.
+class Forwarder final : public mqtt::iaction_listener {
+ public:
+  explicit Forwarder(const std::string& url) : client_(url, "bench-forwarder", Create(), nullptr) {
+    client_.set_message_callback([this](mqtt::const_message_ptr m) {
+      const std::string& p = m->get_payload_str();
+      if (p.front() != '[' && p.find("\"v\":0.75") == std::string::npos) return;
+      std::lock_guard lock(mutex_);
+      waiting_.push_back(mqtt::make_message("bench/out", p, 1, false));
+      Pump();
+    });
+    client_.connect(Options(false))->wait();
+    client_.subscribe("bench/in", 1)->wait();
+  }
+  ~Forwarder() override { client_.disconnect()->wait(); }
+
+ private:
+  static mqtt::create_options Create() {
+    mqtt::create_options create(MQTTVERSION_3_1_1);
+    create.set_max_buffered_messages(1024);
+    return create;
+  }
+  void on_success(const mqtt::token&) override { Done(); }
+  void on_failure(const mqtt::token&) override { Done(); }  // not expected: nothing is restarted here
+  void Done() {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+    Pump();
+  }
+  void Pump() {
+    while (in_flight_ < 256 && !waiting_.empty()) {
+      client_.publish(waiting_.front(), nullptr, *this);
+      waiting_.pop_front();
+      ++in_flight_;
+    }
+  }
+
+  mqtt::async_client client_;
+  std::mutex mutex_;
+  std::deque<mqtt::message_ptr> waiting_;
+  int in_flight_ = 0;
+};
+
+int Forward(const std::string& url) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  Forwarder forwarder(url);
+  int signal = 0;
+  sigwait(&set, &signal);
+  return 0;
+}
+
+// Runs one workload through `engine`: "eddy" or "forwarder".
+Result RunWorkload(const Settings& s, const std::string& engine, int events_per_message, uint64_t messages) {
+  const std::string dir = s.dir + "/" + engine + "-" + std::to_string(events_per_message);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const int port = FreePort();
@@ -287,8 +353,10 @@ Result RunWorkload(const Settings& s, int events_per_message, uint64_t messages)
   }
   Child broker({s.mosquitto, "-c", dir + "/mosquitto.conf"}, dir + "/mosquitto.log");
   std::this_thread::sleep_for(300ms);
-  const std::vector<std::string> eddy_argv = {s.eddy, "run", dir + "/filter.siddhiql", "--set", "mqtt.url=" + url,
-                                              "--state-dir", dir + "/state", "--log-level", "warn"};
+  const std::vector<std::string> eddy_argv =
+      engine == "eddy" ? std::vector<std::string>{s.eddy, "run", dir + "/filter.siddhiql", "--set", "mqtt.url=" + url,
+                                                  "--state-dir", dir + "/state", "--log-level", "warn"}
+                       : std::vector<std::string>{s.self, "--forward", url};
   auto start_eddy = [&] { return std::make_unique<Child>(eddy_argv, dir + "/eddy.log"); };
 
   Subscriber sub(url, "bench/out");
@@ -357,7 +425,9 @@ Result RunWorkload(const Settings& s, int events_per_message, uint64_t messages)
 int main(int argc, char** argv) {
   Settings s;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
+  s.self = self.string();
   s.eddy = (self.parent_path().parent_path() / "eddy").string();
+  if (argc == 3 && std::string(argv[1]) == "--forward") return Forward(argv[2]);
   s.dir = (std::filesystem::temp_directory_path() / ("eddy-mqtt-bench-" + std::to_string(::getpid()))).string();
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -384,11 +454,13 @@ int main(int argc, char** argv) {
   }
   try {
     std::printf("%-24s %11s %11s %9s %9s %9s %9s %11s %8s %8s\n", "workload (QoS 1)", "messages/s", "events/s",
-                "eddy CPU", "us/msg", "broker", "us/msg", "latency at", "p50 ms", "p99 ms");
-    for (const auto& [label, events, messages] :
-         {std::tuple<const char*, int, uint64_t>{"1 event per message", 1, s.messages},
-          {"100-event JSON arrays", 100, s.array_messages}}) {
-      const Result r = RunWorkload(s, events, messages);
+                "CPU", "us/msg", "broker", "us/msg", "latency at", "p50 ms", "p99 ms");
+    for (const auto& [label, engine, events, messages] :
+         {std::tuple<const char*, const char*, int, uint64_t>{"1 event per message", "eddy", 1, s.messages},
+          {"100-event JSON arrays", "eddy", 100, s.array_messages},
+          {"Paho forwarder, 1 event", "forwarder", 1, s.messages},
+          {"Paho forwarder, arrays", "forwarder", 100, s.array_messages}}) {
+      const Result r = RunWorkload(s, engine, events, messages);
       std::printf("%-24s %11.0f %11.0f %8.0f%% %9.1f %8.0f%% %9.1f %9.0f/s %8.2f %8.2f\n", label, r.messages_per_s,
                   r.events_per_s, 100 * r.eddy_cpu, r.eddy_us, 100 * r.broker_cpu, r.broker_us, r.latency_rate,
                   r.p50_ms, r.p99_ms);
