@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "eddy/engine.h"
+#include "io/read_file.h"
 #include "io/app_runner.h"
 #include "io/replay.h"
 #include "io/run.h"
@@ -59,19 +60,10 @@ exit codes: 0 ok, 1 some event lines were bad (reported and skipped),
             78 (run) bad config file or override
 )";
 
-bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return true;
-}
-
 // Compiles APP, printing errors; null on failure (exit code in `exit_code`).
 std::unique_ptr<eddy::App> CompileFile(const std::string& path, bool playback, int& exit_code) {
   std::string source;
-  if (!ReadFile(path, source)) {
+  if (!eddy::io::ReadFile(path, source)) {
     std::cerr << "eddy: cannot read '" << path << "'\n";
     exit_code = kExitNoInput;
     return nullptr;

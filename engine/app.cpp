@@ -75,6 +75,7 @@ std::unique_ptr<App> App::Compile(std::string_view source, const CompileOptions&
   ast::App tree = parser::ParseApp(source);
   planner::PlanOptions plan_options;
   plan_options.playback = options.playback;
+  plan_options.max_partial_matches = options.max_partial_matches;
   auto impl = std::make_unique<Impl>();
   impl->runtime = planner::PlanApp(tree, plan_options);
   for (const ast::Definition& def : tree.definitions) {

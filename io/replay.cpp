@@ -8,23 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/text_format.h"
+
 namespace eddy::io {
 namespace {
 
 using nlohmann::json;
-
-template <typename T>
-void AppendReal(std::string& out, T v) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  std::string_view text(buf, static_cast<size_t>(end - buf));
-  out += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
-}
 
 // A JSON value converted to attribute type `type`; throws std::invalid_argument.
 Value ToValue(const json& v, Type type, const std::string& name) {
@@ -72,23 +61,11 @@ Value ToValue(const json& v, Type type, const std::string& name) {
 
 std::string FormatEventJson(std::string_view stream, const EventView& event) {
   std::string out = "{\"stream\":";
-  out += json(std::string(stream)).dump();
+  AppendJsonString(out, stream);
   out += ",\"ts\":" + std::to_string(event.timestamp()) + ",\"data\":[";
   for (uint32_t i = 0; i < event.size(); ++i) {
     if (i > 0) out += ',';
-    if (event.is_null(i)) {
-      out += "null";
-      continue;
-    }
-    switch (event.type(i)) {
-      case Type::kString: out += json(std::string(event.get_string(i))).dump(); break;
-      case Type::kInt: out += std::to_string(event.get_int(i)); break;
-      case Type::kLong: out += std::to_string(event.get_long(i)); break;
-      case Type::kFloat: AppendReal(out, event.get_float(i)); break;
-      case Type::kDouble: AppendReal(out, event.get_double(i)); break;
-      case Type::kBool: out += event.get_bool(i) ? "true" : "false"; break;
-      case Type::kObject: out += json(event.value(i).ToString()).dump(); break;
-    }
+    AppendAttribute(out, event, i, TextStyle::kJson);
   }
   return out + "]}";
 }

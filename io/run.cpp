@@ -11,18 +11,10 @@
 
 #include "io/http_server.h"
 #include "io/log.h"
+#include "io/read_file.h"
 
 namespace eddy::io {
 namespace {
-
-bool ReadFile(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return true;
-}
 
 bool Kept(const std::vector<std::string>& keep, const char* name) {
   return std::find(keep.begin(), keep.end(), name) != keep.end();

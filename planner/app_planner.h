@@ -58,6 +58,15 @@ struct PlannedInput {
   // downstream shows them (the query outputs current events only and does not
   // aggregate); PlanQuery calls it then.
   std::function<void()> current_only_output;
+
+  // Patterns: names resolve in `scope` instead of `scope_inputs`, `select *` is
+  // `star`, and `finish` builds the operator once the selector is compiled
+  // (the rows it produces depend on what the selector reads). It subscribes
+  // through `subscriptions` (one entry per stream) instead of `source`.
+  std::unique_ptr<Scope> scope;
+  std::vector<std::pair<runtime::Attribute, ResolvedAttribute>> star;
+  std::function<void(PlannedInput&)> finish;
+  std::vector<std::pair<runtime::StreamJunction*, runtime::Processor*>> subscriptions;
 };
 
 class AppPlanner {
@@ -88,6 +97,8 @@ class AppPlanner {
   // plan_join.cpp
   PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select);
   void CheckPattern(const ast::PatternNode& node);
+  // plan_pattern.cpp
+  PlannedInput PlanPattern(const ast::PatternInput& pattern, const ast::Query& query, const std::string& name);
   // expression/expressionBatch windows.
   runtime::Window* PlanExpressionWindow(const WindowSpec& spec, const ast::FunctionCall& call,
                                            const runtime::Schema* input);

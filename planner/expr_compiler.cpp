@@ -127,10 +127,6 @@ class Compiler {
   }
 
   runtime::EvaluatorPtr CompileAttribute(const ast::Expr& e) {
-    if (e.attribute.name.empty() || e.attribute.index) {
-      Fail(e.span, "pattern event references like '" + AttributeRefText(e.attribute) +
-                       "' are not supported yet");
-    }
     if (ctx_.scope == nullptr) Fail(e.span, Quote(e) + ": a constant is required here");
     const ResolvedAttribute r = ctx_.scope->Resolve(e.attribute, e.span);
     return r.where == ResolvedAttribute::Where::kChunk ? runtime::MakeChunkAttribute(r.index, r.type)

@@ -435,17 +435,14 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   std::visit(Overloaded{
                  [&](const ast::StreamInput& s) { in = PlanStreamInput(s); },
                  [&](const ast::JoinInput& j) { in = PlanJoin(j, query.selector); },
-                 [&](const ast::PatternInput& p) {
-                   CheckPattern(*p.root);
-                   Fail(p.span, p.sequence ? "sequences are not supported yet"
-                                           : "patterns are not supported yet");
-                 },
+                 [&](const ast::PatternInput& p) { in = PlanPattern(p, query, name); },
              },
              query.input);
 
   // ---- select
   const ast::Selector& sel = query.selector;
-  InputScope scope(in.scope_inputs);
+  InputScope input_scope(in.scope_inputs);
+  const Scope& scope = in.scope ? *in.scope : input_scope;
   std::vector<runtime::AggregateSpec> aggregates;
   AggregateSink collect = [&](AggregateCall call) -> uint32_t {
     std::vector<Type> arg_types;
@@ -462,7 +459,13 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   runtime::SelectorSpec spec;
   std::vector<runtime::Attribute> out_attrs;
   std::string description;
-  if (sel.star) {
+  if (sel.star && in.scope) {
+    for (const auto& [a, r] : in.star) {
+      spec.columns.push_back(runtime::MakeChunkAttribute(r.index, r.type));
+      out_attrs.push_back(a);
+    }
+    description = "*";
+  } else if (sel.star) {
     for (const runtime::Attribute& a : in.schema->attributes()) {
       spec.columns.push_back(CompileAttribute(a.name, scope, sel.span));
       out_attrs.push_back(a);
@@ -615,6 +618,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
 
   const runtime::EventChunk* group_key_rows = nullptr;
   if (deferred_) throw *deferred_;
+  if (in.finish) in.finish(in);
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.
   if (in.last_window != nullptr && !spec.emit_expired) in.last_window->set_lazy_timer_expiry(true);
@@ -667,6 +671,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   }
   Append(in, sink);
   if (in.source != nullptr) in.source->Subscribe(in.head);
+  for (const auto& [stream, entry] : in.subscriptions) stream->Subscribe(entry);
   runtime_->AddQuery({name, in.description, in.chain});
 }
 

@@ -11,6 +11,7 @@
 // error.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -22,7 +23,9 @@ namespace eddy::planner {
 
 struct PlanOptions {
   bool playback = false;
-  // Where #log() writes; defaults to stderr.
+  // Live partial matches per pattern query (@info(max.partial.matches=...) overrides).
+  size_t max_partial_matches = 1'000'000;
+  // Where #log() and runtime warnings write; defaults to stderr.
   std::function<void(std::string_view priority, std::string_view line)> log_sink;
 };
 

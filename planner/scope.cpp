@@ -20,7 +20,7 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
 
 ResolvedAttribute InputScope::Resolve(const ast::AttributeRef& ref,
                                       const ast::SourceSpan& span) const {
-  if (ref.index) {
+  if (ref.index || ref.name.empty()) {
     Fail(span, "'" + AttributeRefText(ref) +
                    "': indexed event references like e1[0] are only valid in patterns");
   }

@@ -45,6 +45,7 @@ void AppRuntime::EnableQueryTiming() {
 void AppRuntime::Start(int64_t now) {
   scheduler_.Reset(now);
   started_ = true;
+  for (auto& hook : start_hooks_) hook(now);
   for (auto& trigger : triggers_) trigger->Start(now);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,9 @@ class AppRuntime {
   }
   const Schema* OwnSchema(Schema schema);
   void AddTrigger(StreamJunction* stream, int64_t period_ms, std::optional<CronSchedule> cron = std::nullopt);
+  // Called with the start time when the app starts, before triggers fire
+  // (pattern automata arm their first states).
+  void AddStartHook(std::function<void(int64_t now)> hook) { start_hooks_.push_back(std::move(hook)); }
   // REQUIRES: the query's subscriptions to its input streams are made before
   // (they are claimed for it: that is how its processing time is found).
   void AddQuery(QueryDescription description);
@@ -85,6 +89,7 @@ class AppRuntime {
   std::map<std::string, StreamRole, std::less<>> roles_;
   std::vector<std::unique_ptr<Processor>> processors_;
   std::vector<std::unique_ptr<Trigger>> triggers_;
+  std::vector<std::function<void(int64_t)>> start_hooks_;
   std::vector<QueryDescription> queries_;
   std::unique_ptr<QueryTiming> query_timing_;
   Scheduler scheduler_;

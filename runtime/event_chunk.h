@@ -125,6 +125,11 @@ class EventChunk {
     return row;
   }
 
+  // Appends a row whose slots and null flags are left as they are.
+  // REQUIRES: the caller writes every slot and null flag of the row (through
+  // mutable_row/mutable_nulls), adopting or retaining references itself.
+  uint32_t AppendUnfilled(int64_t timestamp, EventKind kind) { return NewRow(timestamp, kind); }
+
   // Stores a value; for strings/objects the chunk takes a new reference
   // (the caller keeps its own).
   void SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null);

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,10 @@ struct CompileOptions {
   // Event time (@app:playback): the clock follows event timestamps and the
   // `AdvanceTime` calls, never the wall clock. Apps with @app:playback get it too.
   bool playback = false;
+  // Pattern and sequence queries keep at most this many partial matches each;
+  // beyond it the oldest are dropped (counted; the first drop is logged). A query
+  // may set its own with @info(name='...', max.partial.matches='N').
+  size_t max_partial_matches = 1'000'000;
 };
 
 struct AttributeInfo {

@@ -754,7 +754,19 @@ EvaluatorPtr MakeWiden(EvaluatorPtr operand, Type target) {
   if (from == target) return operand;
   return DispatchNumeric(from, [&](auto f) -> EvaluatorPtr {
     return DispatchNumeric(target, [&](auto t) -> EvaluatorPtr {
-      return std::make_unique<WidenEval<decltype(f), decltype(t)>>(target, std::move(operand));
+      using From = decltype(f);
+      using To = decltype(t);
+      if (operand->is_constant()) {
+        // `price > 50`: widen the literal once, not per row.
+        const ColumnView v = operand->Eval(EvalFrame{nullptr, 1, {}, 0});
+        if (v.null(0)) return MakeLiteral(Value::Null(target));
+        const To x = static_cast<To>(Get<From>(v.at(0)));
+        if constexpr (std::is_same_v<To, int64_t>) return MakeLiteral(Value::Long(x));
+        else if constexpr (std::is_same_v<To, float>) return MakeLiteral(Value::Float(x));
+        else if constexpr (std::is_same_v<To, double>) return MakeLiteral(Value::Double(x));
+        else return MakeLiteral(Value::Int(x));
+      }
+      return std::make_unique<WidenEval<From, To>>(target, std::move(operand));
     });
   });
 }

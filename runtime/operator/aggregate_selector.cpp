@@ -24,7 +24,7 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
   const uint32_t n = chunk.size();
   group_of_row_.assign(n, 0);
   fresh_.assign(n, 0);
-  touched_.clear();
+  emptied_.clear();
   const EvalFrame frame{&chunk, n, {}, clock_->now()};
   key_views_.clear();
   for (const EvaluatorPtr& key : spec_.group_keys) key_views_.push_back(key->Eval(frame));
@@ -33,7 +33,7 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
     if (kind == EventKind::kReset) {
       // Every group is emptied; the aggregates clear their own state.
       for (uint32_t g = 0; g < group_sizes_.size(); ++g) {
-        if (group_sizes_[g] != 0) touched_.push_back(g);
+        if (group_sizes_[g] != 0) emptied_.push_back(g);
         group_sizes_[g] = 0;
       }
       admitted_groups_.clear();
@@ -54,10 +54,9 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
       if (spec_.expired_in_arrival_order) admitted_groups_.push_back(g);
       fresh_[row] = group_sizes_[g] == 0;
       ++group_sizes_[g];
-    } else {
-      --group_sizes_[g];
+    } else if (--group_sizes_[g] == 0) {
+      emptied_.push_back(g);
     }
-    touched_.push_back(g);
   }
 }
 
@@ -104,15 +103,15 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
     aggregate.column->Process(chunk, rows, assignment, arg_views_, result);
     extra_.push_back(result.view());
   }
-  // Groups emptied by this chunk disappear.
+  // Groups emptied by this chunk (and not refilled) disappear.
   if (groups_) {
-    for (uint32_t g : touched_) {
+    for (uint32_t g : emptied_) {
       if (group_sizes_[g] != 0) continue;
       group_sizes_[g] = -1;  // freed once, even if touched several times
       for (AggregateSpec& aggregate : spec_.aggregates) aggregate.column->ResetGroup(g);
       groups_->Free(g);
     }
-    for (uint32_t g : touched_) {
+    for (uint32_t g : emptied_) {
       if (group_sizes_[g] < 0) group_sizes_[g] = 0;
     }
   }

@@ -62,7 +62,7 @@ class AggregateSelector final : public Processor {
   std::vector<int64_t> group_sizes_;    // live events per group id
   std::vector<uint32_t> group_of_row_;
   std::vector<uint8_t> fresh_;
-  std::vector<uint32_t> touched_;
+  std::vector<uint32_t> emptied_;  // groups whose size reached 0 in this chunk
   RingBuffer<uint32_t> admitted_groups_;  // expired_in_arrival_order: group per held event
   std::vector<ColumnView> key_views_;
   std::vector<std::unique_ptr<Column>> results_;

@@ -17,13 +17,29 @@ void GroupTable::Rehash(size_t capacity) {
 
 uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
   if (table_.empty()) table_.assign(64, kEmpty);
-  const uint64_t h = Hash(keys, row);
   const size_t mask = table_.size() - 1;
+  if (single_string_ && !keys[0].null(row)) {
+    // The common case (group by one string attribute), without the per-key
+    // loops and type switches.
+    const StrRep* key = keys[0].at(row).str;
+    const uint64_t h = Avalanche(MixHash(0, HashBytes(key->data, key->size)));
+    size_t i = h & mask;
+    for (; table_[i] != kEmpty; i = (i + 1) & mask) {
+      const uint32_t id = table_[i];
+      if (hashes_[id] == h && !keys_.nulls(id)[0] && StringEquals(keys_.row(id)[0].str, key)) return id;
+    }
+    return Insert(keys, row, h, i);
+  }
+  const uint64_t h = Hash(keys, row);
   size_t i = h & mask;
   for (; table_[i] != kEmpty; i = (i + 1) & mask) {
     const uint32_t id = table_[i];
     if (hashes_[id] == h && Equal(keys, row, id)) return id;
   }
+  return Insert(keys, row, h, i);
+}
+
+uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot) {
   uint32_t id;
   if (!free_ids_.empty()) {
     id = free_ids_.back();
@@ -34,7 +50,7 @@ uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
   }
   for (uint32_t k = 0; k < keys.size(); ++k) keys_.SetSlot(id, k, keys[k].at(row), keys[k].null(row));
   hashes_[id] = h;
-  table_[i] = id;
+  table_[slot] = id;
   ++live_;
   if (live_ * 2 > table_.size()) Rehash(table_.size() * 2);
   return id;

@@ -16,7 +16,8 @@ namespace eddy::runtime {
 class GroupTable {
  public:
   // REQUIRES: key_schema outlives the table.
-  explicit GroupTable(const Schema* key_schema) : keys_(key_schema) {}
+  explicit GroupTable(const Schema* key_schema)
+      : keys_(key_schema), single_string_(key_schema->arity() == 1 && key_schema->type(0) == Type::kString) {}
 
   // The id of the group whose key is row `row` of `keys`; created if new.
   uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row);
@@ -44,8 +45,11 @@ class GroupTable {
   }
 
   void Rehash(size_t capacity);
+  // Adds the key of `row` as a new group with hash `h` at table slot `slot`.
+  uint32_t Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot);
 
   EventChunk keys_;  // row `id` holds group id's key
+  bool single_string_;  // one string key: FindOrAdd's fast path
   // Open addressing with linear probing: slot -> group id, or kEmpty.
   static constexpr uint32_t kEmpty = UINT32_MAX;
   std::vector<uint32_t> table_;

@@ -5,6 +5,7 @@ namespace eddy::runtime {
 RateLimiter::RateLimiter(RateLimitSpec spec, Scheduler* scheduler)
     : spec_(std::move(spec)),
       scheduler_(scheduler),
+      period_(spec_.value, scheduler, this),
       buffer_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
@@ -42,13 +43,12 @@ void RateLimiter::FlushLatest() {
   Emit(*out);
 }
 
+void RateLimiter::ArmPeriod() {
+  if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) period_.Arm();
+}
+
 void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  if (!started_) {
-    started_ = true;
-    if (spec_.by_time && spec_.which != RateLimitSpec::Which::kFirst) {
-      scheduler_->Schedule(scheduler_->now() + spec_.value, this);
-    }
-  }
+  if (!rows.empty()) ArmPeriod();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   for (uint32_t row : rows) {
@@ -100,7 +100,11 @@ void RateLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> row
 }
 
 void RateLimiter::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + spec_.value, this);
+  period_.Fired(due);
+  // A period that ends with nothing buffered emits nothing: stop ticking until
+  // the next row (ArmPeriod resumes on the same schedule).
+  if (buffer_.empty() && latest_.empty()) return;
+  ArmPeriod();
   if (spec_.which == RateLimitSpec::Which::kLast) {
     FlushLatest();
     return;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/operator/group_table.h"
+#include "runtime/period_timer.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 
@@ -37,6 +38,8 @@ class RateLimiter final : public Processor, public Timer {
 
  private:
   uint32_t GroupOf(uint32_t row);
+  // Schedules the end of the current period (time-based all/last), unless armed.
+  void ArmPeriod();
   void Emit(EventChunk& chunk);
   // Remembers `row` as its group's latest (last every ...).
   void KeepLatest(const EventChunk& chunk, uint32_t row, uint32_t group);
@@ -45,7 +48,7 @@ class RateLimiter final : public Processor, public Timer {
   RateLimitSpec spec_;
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
-  bool started_ = false;
+  PeriodTimer period_;
   int64_t counter_ = 0;
   std::vector<int64_t> group_counters_;     // first every N events, per group
   std::vector<int64_t> group_last_emit_;    // first every T, per group (-1: never)

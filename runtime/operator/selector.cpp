@@ -54,14 +54,20 @@ void AppendOutputRows(const EventChunk& input, std::span<const uint32_t> rows,
   const uint32_t arity = schema.arity();
   for (uint32_t row : rows) {
     const EventKind kind = keep_kinds ? input.kind(row) : EventKind::kCurrent;
-    const uint32_t out_row = out.Append(input.timestamp(row), kind);
-    if (kind == EventKind::kReset) continue;
+    if (kind == EventKind::kReset) {
+      out.Append(input.timestamp(row), kind);
+      continue;
+    }
+    const uint32_t out_row = out.AppendUnfilled(input.timestamp(row), kind);
     Slot* slots = out.mutable_row(out_row);
     uint8_t* nulls = out.mutable_nulls(out_row);
     for (uint32_t k = 0; k < arity; ++k) {
       const bool null = views[k].null(row);
       nulls[k] = null;
-      if (null) continue;
+      if (null) {
+        slots[k].raw = 0;
+        continue;
+      }
       slots[k] = views[k].at(row);
       RetainSlot(schema.type(k), slots[k]);
     }

@@ -9,6 +9,7 @@ namespace eddy::runtime {
 SnapshotLimiter::SnapshotLimiter(SnapshotSpec spec, Scheduler* scheduler)
     : spec_(std::move(spec)),
       scheduler_(scheduler),
+      period_(spec_.period_ms, scheduler, this),
       held_(spec_.output_schema),
       latest_(spec_.output_schema),
       output_([schema = spec_.output_schema] { return std::make_unique<EventChunk>(schema); }) {
@@ -94,10 +95,7 @@ void SnapshotLimiter::Clear() {
 }
 
 void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  if (!started_) {
-    started_ = true;
-    scheduler_->Schedule(scheduler_->now() + spec_.period_ms, this);
-  }
+  if (!rows.empty()) period_.Arm();
   for (uint32_t row : rows) {
     switch (chunk.kind(row)) {
       case EventKind::kCurrent: Remember(chunk, row, GroupOf(row)); break;
@@ -109,7 +107,10 @@ void SnapshotLimiter::Process(const EventChunk& chunk, std::span<const uint32_t>
 }
 
 void SnapshotLimiter::OnTimer(int64_t due) {
-  scheduler_->Schedule(due + spec_.period_ms, this);
+  period_.Fired(due);
+  // An empty state emits nothing: stop ticking until the next row.
+  if (held_.empty() && group_order_.empty()) return;
+  period_.Arm();
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
   switch (mode_) {

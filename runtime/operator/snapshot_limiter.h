@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "runtime/operator/group_table.h"
+#include "runtime/period_timer.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
 
@@ -57,7 +58,7 @@ class SnapshotLimiter final : public Processor, public Timer {
   Mode mode_;
   Scheduler* scheduler_;
   std::unique_ptr<KeyRowGroups> groups_;
-  bool started_ = false;
+  PeriodTimer period_;
   EventChunk held_;                   // kHeldRows*: held rows in arrival order
   std::vector<uint32_t> held_group_;  // the group of each held row
   EventChunk latest_;                 // row g: group g's latest row (kLast*, aggregates)

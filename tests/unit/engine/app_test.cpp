@@ -140,7 +140,9 @@ TEST_CASE("query stats: off by default; then chunks and events per query, every 
       "  select S.symbol, price, limit insert into Joined;\n"
       "from S insert into W;\n"
       "@info(name='reader') from W select symbol, price insert into FromWindow;\n"
-      "@info(name='inner') from (from S select price * 2 as p return) select p insert into Doubled;",
+      "@info(name='inner') from (from S select price * 2 as p return) select p insert into Doubled;\n"
+      "@info(name='pattern') from every e1=S[price > 70] -> e2=R select e1.symbol as a, e2.symbol as b\n"
+      "  insert into Pairs;",
       {.playback = true});
   CHECK(app->query_stats().empty());
   app->EnableQueryStats();
@@ -169,6 +171,10 @@ TEST_CASE("query stats: off by default; then chunks and events per query, every 
   CHECK(StatsOf(stats, "window W").events == 4);
   CHECK(StatsOf(stats, "reader").events == 4);
   CHECK(StatsOf(stats, "inner").events == 4);
+  // A pattern reads both streams.
+  const QueryStats& pattern = StatsOf(stats, "pattern");
+  CHECK(pattern.chunks == 3);
+  CHECK(pattern.events == 5);
   for (const QueryStats& q : stats) {
     CHECK_MESSAGE(BucketTotal(q) == q.chunks, q.name);
     CHECK(q.seconds >= 0);

@@ -1,0 +1,279 @@
+// The partial matches of one pattern instance and the lists that hold them.
+//
+// A partial match (Pm) has one binding per position: an event of the position's
+// EventStore, a chain of events for a counting state (newest first, shared by the
+// copies of a match, so copying a match never copies events), a marker for an
+// absence that has been satisfied, or nothing. It also carries a timestamp (that
+// of the last event it matched, -1 for a fresh one).
+//
+// Lists: every node has a `pending` list (matches waiting for an event) and a
+// `fresh` list (matches added during the current event, eligible from the next
+// one). One match may sit in several lists at once (both sides of a logical
+// state; a counting state and its successor), so membership is by Entry and a
+// match is freed when it has no entries and no holds left. A list may be indexed:
+// its entries are also chained per key value, for equality lookups.
+//
+// All matches are also kept in creation order, for the cap on live matches.
+// Ids are dense and reused; nothing here allocates once warmed up, except to grow.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "runtime/pattern/event_store.h"
+
+namespace eddy::runtime {
+
+class MatchStore {
+ public:
+  using Pm = uint32_t;
+  using Entry = uint32_t;
+  using List = uint32_t;
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  // A binding that holds no event: an absence that was satisfied.
+  static constexpr uint32_t kMarker = kNone - 1;
+
+  // An index key: one value of a given type. Strings compare by content.
+  struct Key {
+    Type type = Type::kLong;
+    eddy::Slot value{};
+  };
+
+  // `stores[p]`: the events of position p; `counted[p]`: whether p collects a chain.
+  MatchStore(std::vector<EventStore*> stores, std::vector<uint8_t> counted, uint32_t lists);
+  ~MatchStore();
+  MatchStore(const MatchStore&) = delete;
+  MatchStore& operator=(const MatchStore&) = delete;
+
+  // ---- partial matches
+  // A new match with nothing bound and timestamp -1, held once (see Unhold).
+  Pm New();
+  // A copy of `src` keeping the bindings of positions < clear_from other than
+  // `also_clear` (-1: none), held once.
+  Pm Clone(Pm src, uint32_t clear_from, int32_t also_clear);
+  void Hold(Pm pm) { ++Rec(pm)[kHolds]; }
+  // Drops a hold; frees the match if nothing holds it and it is in no list.
+  void Unhold(Pm pm);
+
+  int64_t ts(Pm pm) const {
+    int64_t ts;
+    std::memcpy(&ts, Rec(pm) + kTs, sizeof ts);
+    return ts;
+  }
+  void set_ts(Pm pm, int64_t ts) { std::memcpy(Rec(pm) + kTs, &ts, sizeof ts); }
+  uint32_t generation(Pm pm) const { return Rec(pm)[kGeneration]; }
+  bool alive(Pm pm, uint32_t generation) const {
+    return pm < capacity_ && Rec(pm)[kGeneration] == generation && Rec(pm)[kAlive] != 0;
+  }
+
+  // The binding of a plain position: an event id, kMarker, or kNone.
+  uint32_t binding(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + position]; }
+  bool bound(Pm pm, uint32_t position) const { return binding(pm, position) != kNone; }
+  // Takes over one reference to event `event` of the position's store.
+  void Bind(Pm pm, uint32_t position, EventStore::Id event);
+  void BindMarker(Pm pm, uint32_t position);
+  // Counting positions: appends (taking over one reference), the number held, and
+  // event `i` counted from the oldest (i < count) or `k` back from the newest.
+  void Append(Pm pm, uint32_t position, EventStore::Id event);
+  uint32_t count(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + positions_ + position]; }
+  EventStore::Id EventFromOldest(Pm pm, uint32_t position, uint32_t i) const;
+  EventStore::Id EventFromNewest(Pm pm, uint32_t position, uint32_t k) const;
+  // Whether any position is bound (the match has started).
+  bool started(Pm pm) const;
+  // Whether removing `entry` frees its match (no other entry, no hold).
+  bool last_reference(Entry entry) const {
+    const uint32_t* r = Rec(entries_[entry].pm);
+    return r[kEntryCount] == 1 && r[kHolds] == 0;
+  }
+
+  // ---- lists
+  Entry Push(List list, Pm pm);
+  // Removes the entry; frees the match when that was its last hold.
+  void Remove(Entry entry);
+  void Clear(List list);
+  Entry head(List list) const { return lists_[list].head; }
+  Entry next(Entry entry) const { return entries_[entry].next; }
+  Pm pm(Entry entry) const { return entries_[entry].pm; }
+  uint32_t size(List list) const { return lists_[list].size; }
+  bool empty(List list) const { return lists_[list].size == 0; }
+  // The entry of `pm` in `list`, or kNone.
+  Entry Find(List list, Pm pm) const;
+  // Moves every entry of `from` (not indexed) to the back of `to`, ordered by
+  // timestamp (stable; -1 last). If `to` is indexed, key_of(pm, key) gives each
+  // match's key (false: none).
+  template <typename KeyOf>
+  void MoveAll(List from, List to, KeyOf key_of) {
+    SortedEntries(from);
+    const bool indexed = lists_[to].index >= 0;
+    for (Entry e : sort_scratch_) {
+      Unlink(e);
+      LinkBack(to, e);
+      Key key;
+      if (indexed && key_of(entries_[e].pm, key)) LinkKey(e, key);
+    }
+  }
+
+  // ---- indexes
+  // Makes `list` keyed; keys are of `type`. REQUIRES: the list is empty.
+  void MakeIndexed(List list, Type type);
+  // Pushes with a key (null: in the list, but in no bucket: never found by key).
+  Entry PushKeyed(List list, Pm pm, const Key* key);
+  // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
+  Entry FindKey(List list, const Key& key) const {
+    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+    const uint32_t b = FindBucket(index, key, Hash(key), false);
+    return b == kNone ? kNone : index.buckets[b].head;
+  }
+  Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
+
+  // ---- the cap
+  size_t live() const { return live_; }
+  // Removes the oldest started match (or, if none has started, the oldest) from
+  // every list and frees it. REQUIRES: nothing is held.
+  void EvictOldest();
+
+ private:
+  struct EntryRec {
+    Pm pm;
+    List list;
+    Entry prev, next;          // in the list
+    Entry pm_prev, pm_next;    // among the entries of the same match
+    Entry bucket_prev, bucket_next;
+    uint32_t bucket;
+  };
+  struct ListRec {
+    Entry head = kNone, tail = kNone;
+    uint32_t size = 0;
+    int32_t index = -1;
+  };
+  struct Bucket {
+    uint64_t hash = 0;
+    Key key;
+    Entry head = kNone, tail = kNone;
+    uint32_t slot = 0;  // its place in the table
+    bool used = false;
+  };
+  struct Index {
+    Type type = Type::kLong;
+    std::vector<uint64_t> table;  // open addressing, linear probing: SlotOf(...) or kEmptySlot
+    std::vector<Bucket> buckets;
+    std::vector<uint32_t> free_buckets;
+    uint32_t used = 0;           // buckets in the table
+    uint32_t empty_buckets = 0;  // of which without entries
+  };
+  struct ChainNode {
+    EventStore::Id event;
+    uint32_t prev;
+    uint32_t refs;
+  };
+
+  // A match's record: header words, then its bindings, then its counts; one
+  // record is a few cache-line-adjacent words, whatever the number of matches.
+  enum : uint32_t { kTs = 0, kHolds = 2, kEntryCount, kEntryHead, kGeneration, kAlive, kHeader = 8 };
+  uint32_t* Rec(Pm pm) { return records_.data() + size_t{pm} * stride_; }
+  const uint32_t* Rec(Pm pm) const { return records_.data() + size_t{pm} * stride_; }
+  uint32_t& BindingRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + position]; }
+  uint32_t& CountRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + positions_ + position]; }
+  void Free(Pm pm);
+  void ReleaseBinding(Pm pm, uint32_t position);
+  void ReleaseChain(uint32_t node, uint32_t position);
+  Entry NewEntry(List list, Pm pm);
+  void LinkBack(List list, Entry e);
+  void LinkKey(Entry e, const Key& key);
+  void Unlink(Entry e);
+  // The entries of `list` in timestamp order, into sort_scratch_.
+  void SortedEntries(List list);
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  }
+  // A fast hash of short keys (symbols, ids): whole words, the tail as two
+  // overlapping loads, then an avalanche.
+  static uint64_t HashBytes(const char* p, size_t n) {
+    auto load = [](const char* at, size_t bytes) {
+      uint64_t w = 0;
+      std::memcpy(&w, at, bytes);
+      return w;
+    };
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n > 8; p += 8, n -= 8) h = (h ^ load(p, 8)) * 0xff51afd7ed558ccdULL;
+    uint64_t tail = 0;
+    if (n >= 4) {
+      tail = load(p, 4) | (load(p + n - 4, 4) << 32);
+    } else if (n > 0) {
+      tail = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+             (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+    }
+    return Mix(h ^ tail);
+  }
+  static uint64_t Hash(const Key& key) {
+    switch (key.type) {
+      case Type::kString: return HashBytes(key.value.str->data, key.value.str->size);
+      case Type::kInt: return Mix(static_cast<uint64_t>(static_cast<int64_t>(key.value.i32)));
+      case Type::kBool: return Mix(key.value.b ? 1 : 0);
+      default: return Mix(static_cast<uint64_t>(key.value.i64));
+    }
+  }
+  static bool EqualStrings(const StrRep* a, const StrRep* b);
+  static bool Equal(const Key& a, const Key& b) {
+    switch (a.type) {
+      case Type::kString: return EqualStrings(a.value.str, b.value.str);
+      case Type::kInt: return a.value.i32 == b.value.i32;
+      case Type::kBool: return a.value.b == b.value.b;
+      default: return a.value.i64 == b.value.i64;
+    }
+  }
+  // Table slots hold a bucket id, 31 bits of its key's hash (so a probe touches
+  // a bucket only when they agree) and whether the bucket is empty (a lookup
+  // passes over it: its key has no entries anyway).
+  static constexpr uint64_t kEmptySlot = ~uint64_t{0};
+  static constexpr uint64_t kTagBits = 0xfffffffe00000000ULL;
+  static constexpr uint64_t kEmptyBucketBit = uint64_t{1} << 32;
+  static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & kTagBits) | bucket; }
+  // `with_empty`: also find a bucket without entries (to reuse it).
+  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash, bool with_empty) const {
+    const size_t mask = index.table.size() - 1;
+    const uint64_t tag = hash & kTagBits;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = index.table[i];
+      if (slot == kEmptySlot) return kNone;
+      if ((slot & kTagBits) != tag || (!with_empty && (slot & kEmptyBucketBit))) continue;
+      const uint32_t b = static_cast<uint32_t>(slot);
+      if (Equal(index.buckets[b].key, key)) return b;
+    }
+  }
+  void PurgeEmpty(Index& index);
+  void GrowTable(Index& index);
+
+  uint32_t positions_;
+  std::vector<EventStore*> stores_;
+  std::vector<uint8_t> counted_;
+
+  uint32_t stride_;
+  std::vector<uint32_t> records_;
+  uint32_t capacity_ = 0;  // records allocated
+  std::vector<Pm> free_pms_;
+  size_t live_ = 0;
+  // Matches in creation order (with their generation), for the cap; dead ones
+  // are skipped lazily and compacted away.
+  std::vector<std::pair<Pm, uint32_t>> created_;
+  size_t created_head_ = 0;
+
+  std::vector<EntryRec> entries_;
+  std::vector<Entry> free_entries_;
+  std::vector<ListRec> lists_;
+  std::vector<Index> indexes_;
+
+  std::vector<ChainNode> chain_;
+  std::vector<uint32_t> free_chain_;
+
+  std::vector<Entry> sort_scratch_;
+};
+
+}  // namespace eddy::runtime

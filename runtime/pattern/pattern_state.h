@@ -1,0 +1,189 @@
+// The live state of one instance of a pattern automaton (PatternSpec): its
+// partial matches, which state each waits at, and the timers of its absences.
+// A query without partitions has one instance; a partitioned query would make one
+// per key (nothing here is shared between instances but the spec and the scratch).
+//
+// Processing follows the reference engine's model (LANGUAGE.md §11-12):
+//  - before an event: partial matches past `within` are dropped (re-arming their
+//    `every` group), then the matches added during the previous events become
+//    eligible (patterns: at the states of this event's stream; sequences: every
+//    state is reset to what the previous event advanced, strict contiguity);
+//  - the event is offered to the states of its stream, later states first; a
+//    state's waiting matches are tried oldest first. A match that passes moves on
+//    (or completes); one that fails keeps waiting (patterns) or dies (sequences);
+//  - absences fire on the clock: a timer at each deadline.
+// Matches are reported to the Sink while the state is consistent; the sink emits
+// them after the event or timer (End), so downstream may re-enter.
+//
+// Partial matches are dropped by the clock when `within` passes (O(1) each when
+// they start in time order), found through a hash index where a state's
+// condition has an equality with an earlier state, and capped
+// (PatternSpec::max_partial_matches): beyond the cap the oldest are dropped,
+// counted, and the first drop is logged.
+//
+// Not thread-safe; REQUIRES: spec, scheduler, scratch and sink outlive the state.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "runtime/pattern/deadline_queue.h"
+#include "runtime/pattern/event_store.h"
+#include "runtime/pattern/match_store.h"
+#include "runtime/pattern/pattern_spec.h"
+#include "runtime/scheduler.h"
+
+namespace eddy::runtime {
+
+// Buffers used while an instance processes one event or timer; shared by the
+// instances of a query (one is active at a time).
+struct PatternScratch {
+  explicit PatternScratch(const PatternSpec& spec);
+  std::vector<std::unique_ptr<EventChunk>> frames;  // per node (its frame schema)
+  std::vector<MatchStore::Entry> candidates;
+  std::vector<uint8_t> pass;
+  std::vector<ColumnView> extra;
+  Slot event_ts{};
+};
+
+class PatternState {
+ public:
+  using Pm = MatchStore::Pm;
+  using LogSink = std::function<void(std::string_view priority, std::string_view line)>;
+
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    // Around the processing of one event batch or timer: matches reported in
+    // between are emitted at End.
+    virtual void Begin() = 0;
+    virtual void OnMatch(const PatternState& state, Pm pm) = 0;
+    virtual void End() = 0;
+  };
+
+  PatternState(const PatternSpec* spec, Scheduler* scheduler, PatternScratch* scratch, Sink* sink,
+               LogSink log, std::string query_name);
+  ~PatternState();
+  PatternState(const PatternState&) = delete;
+  PatternState& operator=(const PatternState&) = delete;
+
+  // Arms the first states; absences at the start begin waiting from `now`.
+  void Start(int64_t now);
+  // Offers row `row` of `chunk` (of input stream `stream`) to the automaton.
+  // local[k]: the local condition of spec.stream_nodes[stream][k] for every row of
+  // the chunk (data null: no local condition). Call between Sink Begin/End.
+  void OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row, std::span<const ColumnView> local);
+  // Applies the cap after a batch of events.
+  void EnforceCap();
+
+  // Reads `refs` of a match into one row (values borrowed from the match).
+  void Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, uint8_t* nulls) const;
+  int64_t timestamp(Pm pm) const { return matches_.ts(pm); }
+
+  size_t live() const { return matches_.live(); }
+  size_t pending_deadlines() const { return expiry_.size(); }
+  uint64_t dropped() const { return dropped_; }
+
+ private:
+  class NodeTimer;
+  class ExpiryTimer;
+
+  // What the per-event path reads of a node, packed.
+  struct NodeHot {
+    MatchStore::List pending = 0;
+    int32_t key_attr = -1;  // the event attribute an index looks up, or -1
+    Type key_type = Type::kLong;
+    bool absent = false;
+  };
+
+  const PatternNodeSpec& node(uint32_t n) const { return spec_->nodes[n]; }
+  MatchStore::List pending(uint32_t n) const { return 2 * n; }
+  MatchStore::List fresh(uint32_t n) const { return 2 * n + 1; }
+
+  // The automaton's steps (see the .cpp for the rules of each kind of state).
+  void Init(uint32_t n);
+  void AddState(uint32_t n, Pm pm);
+  void AddLogical(uint32_t n, Pm pm);
+  void PushFresh(uint32_t n, Pm pm);
+  void RequestStartReset(uint32_t n);
+  void AddEvery(uint32_t n, Pm pm);
+  void Promote(uint32_t n);
+  void PromoteList(uint32_t n);
+  void Reset(uint32_t n);
+  void ResetAndUpdate();
+  void Post(uint32_t n, Pm pm);
+  void MinCountReached(uint32_t n, Pm pm, bool* changed);
+  void SendTimed(uint32_t n, Pm pm);
+  bool PartnerCanProceed(uint32_t absent, Pm pm);
+  [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
+  void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
+  void CollectCandidates(uint32_t n, MatchStore::Entry first);
+  bool Skip(MatchStore::Entry e, bool stale, bool passed);
+  void EvaluateCandidates(uint32_t n, bool local_ok);
+  void OnNodeTimer(uint32_t n, int64_t now);
+  void RefreshOnTimer(uint32_t n, bool initialize);
+  void AbsentTimer(uint32_t n, int64_t now);
+  void LogicalAbsentTimer(uint32_t n, int64_t now);
+  void Emit(Pm pm) { sink_->OnMatch(*this, pm); }
+
+  // Binding the event being processed.
+  EventStore::Id CurrentEvent();
+  void BindEvent(uint32_t n, Pm pm);
+  void AppendEvent(uint32_t n, Pm pm);
+  int64_t BindingTs(Pm pm, uint32_t position) const;
+  bool KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const;
+
+  // `within`.
+  void TrackExpiry(Pm pm);
+  void ExpireUpTo(int64_t t);
+  void ArmExpiryTimer();
+  void Schedule(uint32_t n, int64_t due);
+
+  const PatternSpec* spec_;
+  Scheduler* scheduler_;
+  PatternScratch* scratch_;
+  Sink* sink_;
+  LogSink log_;
+  std::string query_name_;
+
+  std::vector<std::unique_ptr<EventStore>> stores_;  // per input stream
+  MatchStore matches_;
+  std::vector<uint32_t> start_positions_;
+
+  // Per node (the reference engine keeps these per state processor).
+  std::vector<uint8_t> initialized_;
+  std::vector<uint8_t> active_;             // absences: cleared once a non-`every` start fired
+  std::vector<uint8_t> start_state_reset_;  // counting: re-arm at the next promotion
+  std::vector<int64_t> last_scheduled_;     // absences
+  std::vector<int64_t> last_arrival_;       // logical absences: last violating event
+  std::vector<std::unique_ptr<NodeTimer>> timers_;
+  std::vector<NodeHot> hot_;
+  // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
+  std::vector<uint8_t> fresh_dirty_;
+
+  DeadlineQueue expiry_;
+  int64_t expiry_next_ = INT64_MAX;  // the earliest deadline (cached)
+  std::unique_ptr<ExpiryTimer> expiry_timer_;
+  int64_t expiry_armed_;
+  int64_t expiry_floor_ = INT64_MIN;  // the clock drops expired matches again from then
+
+  // The event being processed.
+  const EventChunk* chunk_ = nullptr;
+  uint32_t row_ = 0;
+  uint32_t stream_ = 0;
+  int64_t event_ts_ = 0;
+  std::vector<EventStore::Id> current_ids_;  // per stream: the stored copy, or kNone
+  int32_t unstored_position_ = -1;  // a position Gather reads from the event itself
+
+  std::vector<Pm> due_;        // timers: matches whose deadline passed
+  std::vector<Pm> lost_;       // expiry: matches dropped, and per node the last one
+  std::vector<Pm> last_lost_;
+
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace eddy::runtime
