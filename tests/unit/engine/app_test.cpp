@@ -187,7 +187,8 @@ TEST_CASE("query stats: a query is charged its own time, not that of the queries
   auto app = App::Compile(
       "define stream S (v long);\n"
       "@info(name='pass') from S select v insert into T;\n"
-      "@info(name='heavy') from T#window.length(100000) select sum(v) as s, avg(v) as a, max(v) as mx, min(v) as mn, count() as c insert into U;",
+      "@info(name='heavy') from T#window.length(100000)\n"
+      "  select sum(v) as s, avg(v) as a, max(v) as mx, min(v) as mn, count() as c insert into U;",
       {.playback = true});
   app->EnableQueryStats();
   InputHandle in = app->Input("S");

@@ -43,6 +43,20 @@ std::vector<std::string> Payloads(const std::vector<std::pair<uint64_t, std::str
   return out;
 }
 
+// Sends and acknowledges until nothing is pending; the payloads in order.
+std::vector<std::string> DeliverAll(Outbox& box) {
+  std::vector<std::string> got;
+  while (box.pending() > 0) {
+    auto sent = SendAll(box);
+    REQUIRE(!sent.empty());
+    for (const auto& [seq, p] : sent) {
+      got.push_back(p);
+      box.Acknowledge(seq);
+    }
+  }
+  return got;
+}
+
 std::vector<std::string> Expected(int from, int to) {
   std::vector<std::string> out;
   for (int i = from; i < to; ++i) out.push_back(Payload(i));
@@ -165,16 +179,7 @@ TEST_CASE("outbox: beyond the memory limit messages stay in the file and are rea
   }
   Outbox box(path, options);
   CHECK(box.recovered() == 12);
-  std::vector<std::string> got;
-  while (box.pending() > 0) {
-    auto sent = SendAll(box);
-    REQUIRE(!sent.empty());
-    for (const auto& [seq, p] : sent) {
-      got.push_back(p);
-      box.Acknowledge(seq);
-    }
-  }
-  CHECK(got == Expected(0, 12));
+  CHECK(DeliverAll(box) == Expected(0, 12));
 }
 
 TEST_CASE("outbox: compaction keeps the pending tail and drops the rest") {
@@ -205,16 +210,7 @@ TEST_CASE("outbox: compaction keeps the pending tail and drops the rest") {
   }
   Outbox box(path, options);
   CHECK(box.recovered() == 25);
-  std::vector<std::string> got;
-  while (box.pending() > 0) {
-    auto sent = SendAll(box);
-    REQUIRE(!sent.empty());
-    for (const auto& [seq, p] : sent) {
-      got.push_back(p);
-      box.Acknowledge(seq);
-    }
-  }
-  CHECK(got == Expected(280, 305));
+  CHECK(DeliverAll(box) == Expected(280, 305));
 }
 
 TEST_CASE("outbox: an empty queue starts its file over") {
