@@ -36,6 +36,7 @@
 // driver, which calls Paho without holding mutex_. (Paho runs its callbacks
 // holding its global lock and they take mutex_; a thread other than Paho's
 // calling Paho while holding mutex_, or the app's lock, could deadlock.)
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,15 @@ constexpr int kWindow = 256;
 constexpr size_t kMemoryLimit = 10000;  // pending messages held in memory (the rest in the outbox file)
 constexpr auto kCheckpointEvery = std::chrono::milliseconds(50);
 
+// A client id as a file name: characters other than letters, digits, '-',
+// '_' and '.' become '_'.
+std::string FileName(std::string id) {
+  for (char& c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  }
+  return id;
+}
+
 class MqttSink final : public Sink {
  public:
   MqttSink(const TransportSpec& spec, const TransportEnvironment& env, int index)
@@ -66,7 +76,7 @@ class MqttSink final : public Sink {
         reconnect_(spec.GetBool("automatic.reconnect", true)),
         options_(ConnectOptions(spec, false, kWindow)),
         max_delay_s_(MaxReconnectDelay(spec)),
-        outbox_(StateDirectory(env) + "/" + client_id_ + ".outbox",
+        outbox_(StateDirectory(env) + "/" + FileName(client_id_) + ".outbox",
                 {.memory_limit = kMemoryLimit,
                  .max_pending = static_cast<uint64_t>(spec.GetInt("max.buffered.messages", 1000000))}) {
     stats_.queue_depth = static_cast<int64_t>(outbox_.pending());
@@ -317,10 +327,13 @@ class MqttSink final : public Sink {
                              (outbox_.pending() > 0 ? "; " + std::to_string(outbox_.pending()) + " messages to send" : ""));
   }
 
-  // Driver thread: destroys the current client, or abandons it when poisoned.
-  // Its callbacks are ignored from here on (a new generation).
+  // Driver thread: destroys the current client, or abandons it when a publish
+  // failed on it, or when it may still be writing (a disconnect at shutdown
+  // that did not finish): destroying it could free buffers a second time. Its
+  // callbacks are ignored from here on (a new generation).
   void RetireClient() {
     if (!client_) return;
+    const bool writing = client_->is_connected();  // once false, Paho sends nothing more on it
     bool poisoned = false;
     {
       std::lock_guard lock(mutex_);
@@ -328,11 +341,12 @@ class MqttSink final : public Sink {
       ++generation_;
     }
     listener_->Detach();
-    if (poisoned) {
+    if (poisoned || writing) {
       (void)listener_.release();
       (void)client_.release();
-      Log(LogLevel::kDebug, description_ + ": abandoned a Paho client after a failed write (Paho C 1.3.12 would "
-                                           "resend freed memory from it)");
+      Log(LogLevel::kDebug, description_ + ": abandoned a Paho client " +
+                                (poisoned ? "after a failed write (Paho C 1.3.12 would resend freed memory from it)"
+                                          : "that did not disconnect"));
     } else {
       client_.reset();  // pending tokens fail into the detached listener
       listener_.reset();
