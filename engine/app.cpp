@@ -1,5 +1,6 @@
 // The public C++ API (include/eddy/engine.h) over the parser, planner and runtime.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -54,6 +55,8 @@ class App::Impl {
   bool playback = false;
   bool shut_down = false;
   std::mutex mutex;
+  // Set once by EnableQueryStats; read without the lock.
+  std::atomic<const runtime::QueryTiming*> query_timing{nullptr};
   // Stream definitions' annotations (by stream name), for io/ and embedders.
   std::map<std::string, std::vector<AnnotationInfo>, std::less<>> annotations;
 
@@ -178,6 +181,30 @@ void App::Shutdown() {
 int64_t App::now() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->runtime->scheduler().now();
+}
+
+void App::EnableQueryStats() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->runtime->EnableQueryTiming();
+  impl_->query_timing = impl_->runtime->query_timing();
+}
+
+std::vector<QueryStats> App::query_stats() const {
+  static_assert(kQueryLatencyBounds.size() == runtime::QueryTiming::kBoundNanos.size());
+  const runtime::QueryTiming* timing = impl_->query_timing.load();
+  std::vector<QueryStats> out;
+  if (timing == nullptr) return out;
+  const std::vector<runtime::QueryDescription>& queries = impl_->runtime->queries();
+  for (size_t q = 0; q < timing->size(); ++q) {
+    const runtime::QueryTiming::Stats& s = timing->stats(q);
+    QueryStats& stats = out.emplace_back();
+    stats.name = queries[q].name;
+    stats.chunks = s.chunks.load(std::memory_order_relaxed);
+    stats.events = s.events.load(std::memory_order_relaxed);
+    stats.seconds = static_cast<double>(s.nanos.load(std::memory_order_relaxed)) / 1e9;
+    for (size_t b = 0; b < s.buckets.size(); ++b) stats.latency_buckets[b] = s.buckets[b].load(std::memory_order_relaxed);
+  }
+  return out;
 }
 
 std::string App::Explain() const { return impl_->runtime->Explain(); }

@@ -84,6 +84,7 @@ struct AppRunner::SinkBinding {
 AppRunner::AppRunner(std::string file_name, std::string_view source_text, const RunOptions& options)
     : file_name_(std::move(file_name)), options_(options) {
   app_ = App::Compile(source_text, {.file_name = file_name_});
+  if (options_.query_stats) app_->EnableQueryStats();
   const TransportEnvironment env{app_->name(), options_.state_dir};
   std::map<std::string, int> per_stream;
   for (TransportSpec& spec : ReadTransports(*app_, options_.overrides)) {
@@ -265,6 +266,14 @@ void AppRunner::WriteMetrics(MetricsWriter& out) const {
     out.AddHistogram("eddy_process_seconds",
                      "Time to map one message and run the app's queries on its events, by input stream.",
                      {{"app", app}, {"stream", b->spec.stream}}, b->latency);
+  }
+  for (const QueryStats& q : app_->query_stats()) {
+    const Labels labels = {{"app", app}, {"query", q.name}};
+    out.Add("eddy_query_events_total", "counter", "Events a query received.", labels, static_cast<double>(q.events));
+    out.AddHistogram("eddy_query_seconds",
+                     "Time a query spent on each chunk of events it received (its own work, not that of the "
+                     "queries it feeds).",
+                     labels, kQueryLatencyBounds, q.latency_buckets, q.seconds);
   }
   for (const auto& b : sinks_) {
     const Labels labels = {{"app", app}, {"stream", b->spec.stream}, {"type", b->spec.type}};

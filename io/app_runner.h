@@ -26,6 +26,7 @@ struct RunOptions {
   std::string state_dir = ".eddy-state";       // MQTT clients' persistent state
   uint64_t log_every = 1000;                   // bad messages: log 1 in N
   std::chrono::milliseconds flush_timeout{10000};
+  bool query_stats = false;                    // time each query (App::EnableQueryStats) for /metrics
 };
 
 // Checks the app's transports and mappers as `eddy run` would build them,

@@ -61,6 +61,16 @@ void MetricsWriter::Add(const std::string& name, const char* type, const char* h
 
 void MetricsWriter::AddHistogram(const std::string& name, const char* help, const Labels& labels,
                                  const LatencyHistogram& h) {
+  std::array<uint64_t, LatencyHistogram::kBounds.size() + 1> counts{};
+  uint64_t bucketed = 0;
+  for (size_t i = 0; i < LatencyHistogram::kBounds.size(); ++i) bucketed += counts[i] = h.bucket(i);
+  const uint64_t total = h.count();
+  counts.back() = total > bucketed ? total - bucketed : 0;
+  AddHistogram(name, help, labels, LatencyHistogram::kBounds, counts, h.sum());
+}
+
+void MetricsWriter::AddHistogram(const std::string& name, const char* help, const Labels& labels,
+                                 std::span<const double> bounds, std::span<const uint64_t> counts, double sum) {
   auto [it, inserted] = families_.try_emplace(name);
   if (inserted) {
     it->second.type = "histogram";
@@ -68,16 +78,15 @@ void MetricsWriter::AddHistogram(const std::string& name, const char* help, cons
     order_.push_back(name);
   }
   uint64_t cumulative = 0;
-  for (size_t i = 0; i < LatencyHistogram::kBounds.size(); ++i) {
-    cumulative += h.bucket(i);
-    it->second.samples.push_back(name + "_bucket" +
-                                 LabelText(labels, "le=\"" + Number(LatencyHistogram::kBounds[i]) + "\"") + " " +
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += counts[i];
+    it->second.samples.push_back(name + "_bucket" + LabelText(labels, "le=\"" + Number(bounds[i]) + "\"") + " " +
                                  std::to_string(cumulative));
   }
-  it->second.samples.push_back(name + "_bucket" + LabelText(labels, "le=\"+Inf\"") + " " +
-                               std::to_string(h.count()));
-  it->second.samples.push_back(name + "_sum" + LabelText(labels) + " " + Number(h.sum()));
-  it->second.samples.push_back(name + "_count" + LabelText(labels) + " " + std::to_string(h.count()));
+  cumulative += counts[bounds.size()];
+  it->second.samples.push_back(name + "_bucket" + LabelText(labels, "le=\"+Inf\"") + " " + std::to_string(cumulative));
+  it->second.samples.push_back(name + "_sum" + LabelText(labels) + " " + Number(sum));
+  it->second.samples.push_back(name + "_count" + LabelText(labels) + " " + std::to_string(cumulative));
 }
 
 std::string MetricsWriter::Text() const {

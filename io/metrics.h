@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,11 @@ class MetricsWriter {
  public:
   void Add(const std::string& name, const char* type, const char* help, const Labels& labels, double value);
   void AddHistogram(const std::string& name, const char* help, const Labels& labels, const LatencyHistogram& h);
+  // `counts` per bucket, not cumulative: counts[i] for values up to bounds[i]
+  // (above bounds[i-1]), the last one for values above every bound.
+  // REQUIRES: counts.size() == bounds.size() + 1.
+  void AddHistogram(const std::string& name, const char* help, const Labels& labels, std::span<const double> bounds,
+                    std::span<const uint64_t> counts, double sum);
   std::string Text() const;
 
  private:

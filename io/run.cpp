@@ -95,6 +95,8 @@ int Run(const RunConfig& config) {
     return kRunConfigError;
   }
 
+  RunOptions options = config.options;
+  options.query_stats = !config.http.empty();
   std::vector<std::unique_ptr<AppRunner>> runners;
   for (const std::string& path : config.apps) {
     std::string source;
@@ -103,7 +105,7 @@ int Run(const RunConfig& config) {
       return kRunNoInput;
     }
     try {
-      runners.push_back(std::make_unique<AppRunner>(path, source, config.options));
+      runners.push_back(std::make_unique<AppRunner>(path, source, options));
     } catch (const CompileError& e) {
       std::fprintf(stderr, "%s\n", e.Render(path, source).c_str());
       return kRunCompileError;

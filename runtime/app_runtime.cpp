@@ -40,6 +40,18 @@ void AppRuntime::AddTrigger(StreamJunction* stream, int64_t period_ms, std::opti
   triggers_.push_back(std::make_unique<Trigger>(stream, &scheduler_, period_ms, std::move(cron)));
 }
 
+void AppRuntime::Describe(QueryDescription description) {
+  const auto index = static_cast<uint32_t>(queries_.size());
+  queries_.push_back(std::move(description));
+  for (StreamJunction* stream : stream_order_) stream->ClaimSubscriptions(index);
+}
+
+void AppRuntime::EnableQueryTiming() {
+  if (query_timing_) return;
+  query_timing_ = std::make_unique<QueryTiming>(queries_.size());
+  for (StreamJunction* stream : stream_order_) stream->set_timing(query_timing_.get());
+}
+
 void AppRuntime::Start(int64_t now) {
   scheduler_.Reset(now);
   started_ = true;

@@ -11,6 +11,7 @@
 
 #include "runtime/build_target.h"
 #include "runtime/processor.h"
+#include "runtime/query_timing.h"
 #include "runtime/scheduler.h"
 #include "runtime/stream_junction.h"
 #include "runtime/trigger.h"
@@ -62,7 +63,10 @@ class AppRuntime final : public BuildTarget {
   Processor* AddProcessor(std::unique_ptr<Processor> processor) override { return Own(std::move(processor)); }
   StreamJunction* Resolve(StreamJunction* planned) override { return planned; }
   void OnStart(std::function<void(int64_t now)> hook) override { start_hooks_.push_back(std::move(hook)); }
-  void Describe(QueryDescription description) override { queries_.push_back(std::move(description)); }
+  // Records a query for `eddy explain` and claims for it the subscriptions
+  // made since the previous one (that is how its processing time is found).
+  void Describe(QueryDescription description) override;
+  const std::vector<QueryDescription>& queries() const { return queries_; }
 
   // ---- running (engine)
   Scheduler& scheduler() { return scheduler_; }
@@ -73,6 +77,10 @@ class AppRuntime final : public BuildTarget {
   void AdvanceTo(int64_t timestamp) { scheduler_.AdvanceTo(timestamp); }
   // Processes a chunk of input events for `stream` (clock already advanced).
   void Send(StreamJunction* stream, const EventChunk& chunk) { stream->Publish(chunk); }
+  // Starts timing every query (query_timing.h); idempotent. Indexes follow queries().
+  void EnableQueryTiming();
+  // Null until EnableQueryTiming().
+  const QueryTiming* query_timing() const { return query_timing_.get(); }
 
   std::string Explain() const;
 
@@ -92,6 +100,7 @@ class AppRuntime final : public BuildTarget {
   // After the processors: partition instances publish into the app's streams
   // and are destroyed first.
   std::vector<std::unique_ptr<Partition>> partitions_;
+  std::unique_ptr<QueryTiming> query_timing_;
   Scheduler scheduler_;
   bool started_ = false;
 };

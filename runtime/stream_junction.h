@@ -15,6 +15,7 @@
 
 #include "runtime/event_chunk.h"
 #include "runtime/processor.h"
+#include "runtime/query_timing.h"
 
 namespace eddy::runtime {
 
@@ -34,8 +35,14 @@ class StreamJunction {
   const Schema& schema() const { return *schema_; }
 
   // REQUIRES: `processor` outlives the junction.
-  void Subscribe(Processor* processor) { processors_.push_back(processor); }
+  void Subscribe(Processor* processor) { subscriptions_.push_back({processor, kNoQuery}); }
   void AddCallback(Callback callback) { callbacks_.push_back(std::move(callback)); }
+
+  // Which query each subscription belongs to (AppRuntime::AddQuery claims the
+  // subscriptions made since the previous query), and where to charge their
+  // time; null (the default) times nothing.
+  void ClaimSubscriptions(uint32_t query);
+  void set_timing(QueryTiming* timing) { timing_ = timing; }
 
   // REQUIRES: chunk.schema() has this junction's attribute types.
   void Publish(const EventChunk& chunk);
@@ -49,8 +56,14 @@ class StreamJunction {
   std::string name_;
   std::unique_ptr<Schema> owned_schema_;  // null when borrowed
   const Schema* schema_;
-  std::vector<Processor*> processors_;
+  static constexpr uint32_t kNoQuery = UINT32_MAX;
+  struct Subscription {
+    Processor* processor;
+    uint32_t query;
+  };
+  std::vector<Subscription> subscriptions_;
   std::vector<Callback> callbacks_;
+  QueryTiming* timing_ = nullptr;
   uint64_t events_published_ = 0;
 };
 

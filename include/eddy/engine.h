@@ -15,6 +15,7 @@
 // must not outlive it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -90,6 +91,26 @@ class EventBatchView {
 };
 
 using StreamCallback = std::function<void(const EventBatchView&)>;
+
+// Upper bounds (seconds) of the buckets of QueryStats::latency_buckets: powers
+// of 4 from 1 us to about 1 s; one more bucket counts what is beyond.
+inline constexpr std::array<double, 11> kQueryLatencyBounds = {1e-6,      4e-6,      16e-6,    64e-6,
+                                                              256e-6,    1.024e-3,  4.096e-3, 16.384e-3,
+                                                              65.536e-3, 262.144e-3, 1.048576};
+
+// How long one query spent on the chunks it received (App::EnableQueryStats).
+// A query is charged its own work only: what it inserts into other streams is
+// processed inside the call and charged to the queries that read them. Work
+// a query does on its own timers (a time window expiring) is not counted.
+struct QueryStats {
+  std::string name;  // @info(name='...'), else query_1, query_2, ...; "window W" for a named window
+  uint64_t chunks = 0;
+  uint64_t events = 0;
+  double seconds = 0;
+  // Chunks by time taken; bucket i: at most kQueryLatencyBounds[i] (and more
+  // than the bound before); the last bucket: more than every bound.
+  std::array<uint64_t, kQueryLatencyBounds.size() + 1> latency_buckets{};
+};
 
 // Events built in place for one input stream, sent together as one chunk (as
 // Siddhi's send(Event[])). Reusable: Clear() keeps the memory.
@@ -189,6 +210,15 @@ class App {
   void Shutdown();
 
   int64_t now() const;
+
+  // Starts timing each query's processing of the chunks it receives: two clock
+  // reads per chunk and query, none per event; off by default. Idempotent.
+  void EnableQueryStats();
+  // One entry per query, in app order; empty until EnableQueryStats(). May be
+  // called from any thread while events are sent (it does not take the app's
+  // lock; each counter is exact, they may be from slightly different moments).
+  std::vector<QueryStats> query_stats() const;
+
   // The operator plan, one line per operator, for `eddy explain`.
   std::string Explain() const;
 

@@ -82,6 +82,11 @@ void Broker::Start() {
   }
 }
 
+std::string Broker::Log(size_t from) const {
+  const std::string text = ReadText(dir_ + "/mosquitto.log");
+  return from < text.size() ? text.substr(from) : "";
+}
+
 Process::Process(std::vector<std::string> argv, const std::string& output_path) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -195,47 +200,31 @@ size_t Subscriber::count(const std::string& topic) {
   return received_.count(topic);
 }
 
-namespace {
-mqtt::create_options BufferingOptions() {
-  mqtt::create_options create;
-  create.set_send_while_disconnected(true, true);
-  create.set_max_buffered_messages(1000000);
-  return create;
-}
-}  // namespace
-
-Publisher::Publisher(const std::string& url, const std::string& client_id, const std::string& state_dir)
-    : client_(url, client_id, BufferingOptions(), nullptr) {
-  (void)state_dir;
-  mqtt::connect_options options;
-  options.set_clean_session(false);
-  options.set_automatic_reconnect(1, 2);
-  options.set_max_inflight(1000);
-  WaitFor(
-      [&] {
-        try {
-          client_.connect(options)->wait();
-          return true;
-        } catch (const mqtt::exception&) {
-          return false;
-        }
-      },
-      std::chrono::seconds(20));
+Publisher::Publisher(const std::string& url, const std::string& client_id, const std::string& state_dir) {
+  io::TransportSpec spec;
+  spec.direction = io::Direction::kSink;
+  spec.type = "mqtt";
+  spec.stream = client_id;
+  for (const auto& [key, value] : {std::pair<std::string, std::string>{"url", url},
+                                   {"client.id", client_id},
+                                   {"quality.of.service", "1"},
+                                   {"max.reconnect.delay", "2"}}) {
+    spec.options.emplace(key, io::OptionValue{value, {}});
+  }
+  sink_ = io::MakeMqttSink(spec, {.app_name = "test", .state_dir = state_dir}, 0);
+  sink_->Start();
+  WaitFor([&] { return sink_->stats().connected.load(); }, std::chrono::seconds(20));
 }
 
 Publisher::~Publisher() {
-  try {
-    client_.disconnect()->wait_for(std::chrono::seconds(5));
-  } catch (const mqtt::exception&) {
-  }
+  sink_->Flush(std::chrono::seconds(5));
+  sink_->Stop();
 }
 
-void Publisher::Publish(const std::string& topic, const std::string& payload) {
-  client_.publish(mqtt::make_message(topic, payload, 1, false));
-}
+void Publisher::Publish(const std::string& topic, const std::string& payload) { sink_->Publish(topic, payload); }
 
 bool Publisher::WaitDelivered(std::chrono::milliseconds timeout) {
-  return WaitFor([&] { return client_.get_pending_delivery_tokens().empty(); }, timeout);
+  return WaitFor([&] { return sink_->stats().queue_depth.load() == 0; }, timeout);
 }
 
 std::string HttpGet(int port, const std::string& path) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "io/transport.h"
+
 namespace eddy::integration {
 
 // True once `condition` holds; false when `timeout` passes first.
@@ -34,6 +36,8 @@ class Broker {
   void Stop(int signal = SIGTERM);
   // Starts it again with the same configuration and data; waits until it listens.
   void Start();
+  // The broker's log (appended to by every start), from byte `from` on.
+  std::string Log(size_t from = 0) const;
 
  private:
   std::string dir_;
@@ -78,7 +82,10 @@ class Subscriber {
   std::atomic<int> subscriptions_{0};
 };
 
-// A QoS 1 publisher that buffers while the broker is away.
+// A QoS 1 publisher that keeps every message until the broker acknowledges it,
+// across broker restarts: Eddy's own mqtt sink (io/mqtt_sink.cpp; Paho's own
+// buffering loses and corrupts messages when a write fails, see there). Its
+// outbox lives in `state_dir`.
 class Publisher {
  public:
   Publisher(const std::string& url, const std::string& client_id, const std::string& state_dir);
@@ -88,7 +95,7 @@ class Publisher {
   bool WaitDelivered(std::chrono::milliseconds timeout);
 
  private:
-  mqtt::async_client client_;
+  std::unique_ptr<io::Sink> sink_;
 };
 
 // GET http://127.0.0.1:port/path; returns the body, or "" on failure.

@@ -1,6 +1,7 @@
 // `eddy run` against a real mosquitto (the CTest fixture's): bad payloads mixed
 // with good ones, the broker restarted mid-run, the engine SIGKILLed and
-// restarted. Every test counts messages end to end by a sequence number.
+// restarted. Every test counts messages end to end by a sequence number:
+// duplicates are allowed (at least once), a missing one fails.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -85,6 +86,13 @@ TEST_CASE("malformed payloads interleaved with good ones: every good one comes o
                      std::to_string(expected_errors)) != std::string::npos);
   CHECK(metrics.find("eddy_source_messages_total{app=\"malformed\",stream=\"In\",type=\"mqtt\"} 500") !=
         std::string::npos);
+  // Per-query: the good readings through the first query, the bad ones through the fault stream's.
+  CHECK(metrics.find("eddy_query_events_total{app=\"malformed\",query=\"query_1\"} " + std::to_string(good)) !=
+        std::string::npos);
+  CHECK(metrics.find("eddy_query_events_total{app=\"malformed\",query=\"query_2\"} " +
+                     std::to_string(expected_errors)) != std::string::npos);
+  CHECK(metrics.find("eddy_query_seconds_bucket{app=\"malformed\",query=\"query_1\",le=\"+Inf\"}") !=
+        std::string::npos);
   CHECK(HttpGet(http_port, "/apps").find("\"name\":\"malformed\"") != std::string::npos);
   const std::vector<std::string> errors = sub.messages(f.name + "/errors");
   REQUIRE(!errors.empty());
@@ -97,55 +105,83 @@ TEST_CASE("malformed payloads interleaved with good ones: every good one comes o
   CHECK(log.find("stopped") != std::string::npos);
 }
 
-// Publishes `total` readings at a steady pace, running `midway` halfway.
-void PublishPaced(Publisher& pub, const std::string& topic, int total, const std::function<void()>& midway) {
+// Publishes `total` readings, about 2000 a second, calling `fault` before the
+// readings whose numbers are in `faults`.
+void PublishPaced(Publisher& pub, const std::string& topic, int total, const std::set<int>& faults,
+                  const std::function<void()>& fault) {
   for (int i = 0; i < total; ++i) {
+    if (faults.count(i) > 0) fault();
     pub.Publish(topic, Reading(i));
-    if (i == total / 2) midway();
     if (i % 20 == 0) std::this_thread::sleep_for(10ms);
   }
 }
 
+// Waits until every reading 0..total-1 came out; reports the first missing ones.
+void CheckAllArrived(Subscriber& sub, const std::string& topic, int total) {
+  const bool all = WaitFor([&] { return Sequences(sub.messages(topic)).size() == static_cast<size_t>(total); }, 90s);
+  const std::set<long> got = Sequences(sub.messages(topic));
+  std::string missing;
+  for (long i = 0, shown = 0; i < total && shown < 20; ++i) {
+    if (got.count(i) == 0) {
+      missing += ' ';
+      missing += std::to_string(i);
+      ++shown;
+    }
+  }
+  CHECK_MESSAGE(all, "received " << got.size() << " of " << total << " (" << sub.count(topic)
+                                 << " with duplicates); first missing:" << missing);
+}
+
+// With Paho's own resending, mosquitto dropped Eddy's sink for malformed
+// packets after broker restarts (see io/mqtt_sink.cpp).
+void CheckNoMalformedPackets(const Broker& broker, size_t log_from) {
+  const std::string log = broker.Log(log_from);
+  const size_t at = log.find("malformed packet");
+  CHECK_MESSAGE(at == std::string::npos, "the broker logged: " << log.substr(log.rfind('\n', at) + 1, 200));
+}
+
 TEST_SUITE_BEGIN("faults");
 
-TEST_CASE("the broker restarted mid-run: zero QoS 1 messages lost") {
+TEST_CASE("the broker restarted three times mid-run: zero QoS 1 messages lost") {
   Fixture f("brokerrestart");
+  const size_t log_from = f.broker.Log().size();
   Subscriber sub(f.broker.url(), f.name + "-sub", {f.name + "/out"});
   REQUIRE(sub.WaitSubscribed(20s));
   auto eddy = StartEddy(f.app_path, f.broker, f.dir + "/state", f.dir + "/eddy.log");
   REQUIRE(WaitFor([&] { return ReadText(f.dir + "/eddy.log").find("source 'In' (mqtt): connected") != std::string::npos; }, 30s));
   Publisher pub(f.broker.url(), f.name + "-pub", f.dir + "/pub");
-  constexpr int kTotal = 3000;
-  PublishPaced(pub, f.name + "/in", kTotal, [&] {
+  constexpr int kTotal = 6000;
+  PublishPaced(pub, f.name + "/in", kTotal, {1500, 3000, 4500}, [&] {
     f.broker.Stop(SIGTERM);
     f.broker.Start();
   });
-  REQUIRE(pub.WaitDelivered(60s));
-  const bool all = WaitFor([&] { return Sequences(sub.messages(f.name + "/out")).size() == kTotal; }, 60s);
-  CHECK_MESSAGE(all, "received " << Sequences(sub.messages(f.name + "/out")).size() << " of " << kTotal);
+  REQUIRE(pub.WaitDelivered(90s));
+  CheckAllArrived(sub, f.name + "/out", kTotal);
+  CheckNoMalformedPackets(f.broker, log_from);
   const std::string log = ReadText(f.dir + "/eddy.log");
   CHECK(log.find("lost the connection") != std::string::npos);
   eddy->Signal(SIGTERM);
   CHECK(eddy->Wait(30s) == 0);
 }
 
-TEST_CASE("the engine SIGKILLed and restarted with the same client id: zero QoS 1 messages lost") {
+TEST_CASE("the engine SIGKILLed three times and restarted with the same client id: zero QoS 1 messages lost") {
   Fixture f("enginekill");
+  const size_t log_from = f.broker.Log().size();
   Subscriber sub(f.broker.url(), f.name + "-sub", {f.name + "/out"});
   REQUIRE(sub.WaitSubscribed(20s));
   const std::string log_path = f.dir + "/eddy.log";
   auto eddy = StartEddy(f.app_path, f.broker, f.dir + "/state", log_path);
   REQUIRE(WaitFor([&] { return ReadText(log_path).find("source 'In' (mqtt): connected") != std::string::npos; }, 30s));
   Publisher pub(f.broker.url(), f.name + "-pub", f.dir + "/pub");
-  constexpr int kTotal = 3000;
-  PublishPaced(pub, f.name + "/in", kTotal, [&] {
+  constexpr int kTotal = 6000;
+  PublishPaced(pub, f.name + "/in", kTotal, {1500, 3000, 4500}, [&] {
     eddy->Signal(SIGKILL);
     CHECK(eddy->Wait(10s) == 128 + SIGKILL);
     eddy = StartEddy(f.app_path, f.broker, f.dir + "/state", log_path);
   });
-  REQUIRE(pub.WaitDelivered(60s));
-  const bool all = WaitFor([&] { return Sequences(sub.messages(f.name + "/out")).size() == kTotal; }, 60s);
-  CHECK_MESSAGE(all, "received " << Sequences(sub.messages(f.name + "/out")).size() << " of " << kTotal);
+  REQUIRE(pub.WaitDelivered(90s));
+  CheckAllArrived(sub, f.name + "/out", kTotal);
+  CheckNoMalformedPackets(f.broker, log_from);
   eddy->Signal(SIGTERM);
   CHECK(eddy->Wait(30s) == 0);
 }
