@@ -169,6 +169,32 @@ TEST_CASE("query stats: off by default; then chunks and events per query, every 
   }
 }
 
+TEST_CASE("query stats: a partition is timed as one entry, its instances' work included") {
+  auto app = App::Compile(
+      "define stream S (symbol string, price double);\n"
+      "@info(name='outer') from S select symbol insert into Names;\n"
+      "partition with (symbol of S)\n"
+      "begin\n"
+      "  @info(name='per-key') from S#window.length(2) select symbol, sum(price) as total insert into Totals;\n"
+      "end;",
+      {.playback = true});
+  app->EnableQueryStats();
+  InputHandle s = app->Input("S");
+  EventBatch batch = s.NewBatch();
+  batch.Add(1).SetString(0, "IBM").SetDouble(1, 75);
+  batch.Add(1).SetString(0, "WSO2").SetDouble(1, 20);
+  batch.Add(1).SetString(0, "IBM").SetDouble(1, 60);
+  s.Send(batch);
+  const std::vector<QueryStats> stats = app->query_stats();
+  CHECK(StatsOf(stats, "outer").events == 3);
+  size_t partition_events = 0;
+  for (const QueryStats& q : stats) {
+    CHECK_MESSAGE(BucketTotal(q) == q.chunks, q.name);
+    if (q.name.find("partition") != std::string::npos) partition_events += q.events;
+  }
+  CHECK(partition_events == 3);
+}
+
 TEST_CASE("query stats: a query is charged its own time, not that of the queries it feeds") {
   // The first query's output goes through a second one that does much more
   // work per event (a long window with an aggregate over a big batch).
