@@ -1,9 +1,11 @@
 #include "runtime/window/keyed_windows.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "eddy/value.h"
+#include "runtime/expr/java_format.h"
 
 namespace eddy::runtime {
 
@@ -75,15 +77,36 @@ void SortWindow::Process(const EventChunk& chunk, std::span<const uint32_t> rows
 
 // ---------------------------------------------------------------- frequent
 
-std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs) {
-  std::string key;
-  const EventView view = chunk.view(row);
-  if (attrs.empty()) {
-    for (uint32_t a = 0; a < chunk.arity(); ++a) key += view.value(a).ToString();
-  } else {
-    for (int32_t a : attrs) key += view.value(static_cast<uint32_t>(a)).ToString();
+namespace {
+
+// Appends attribute `a`'s Java text (String.valueOf) to `out`.
+void AppendJavaText(const EventChunk& chunk, uint32_t row, uint32_t a, std::string& out) {
+  if (chunk.nulls(row)[a]) {
+    out += "null";
+    return;
   }
-  return key;
+  const Slot& slot = chunk.row(row)[a];
+  char digits[24];
+  switch (chunk.schema().type(a)) {
+    case Type::kString: out += slot.str->view(); return;
+    case Type::kInt: out.append(digits, std::to_chars(digits, digits + sizeof digits, slot.i32).ptr); return;
+    case Type::kLong: out.append(digits, std::to_chars(digits, digits + sizeof digits, slot.i64).ptr); return;
+    case Type::kBool: out += slot.b ? "true" : "false"; return;
+    case Type::kFloat: out += FormatJavaFloat(slot.f32); return;
+    case Type::kDouble: out += FormatJavaDouble(slot.f64); return;
+    case Type::kObject: out += chunk.view(row).value(a).ToString(); return;
+  }
+}
+
+}  // namespace
+
+void FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs, std::string& key) {
+  key.clear();
+  if (attrs.empty()) {
+    for (uint32_t a = 0; a < chunk.arity(); ++a) AppendJavaText(chunk, row, a, key);
+  } else {
+    for (int32_t a : attrs) AppendJavaText(chunk, row, static_cast<uint32_t>(a), key);
+  }
 }
 
 CountedKeys::Entry* CountedKeys::Find(const std::string& key) {
@@ -121,7 +144,8 @@ void FrequentWindow::Process(const EventChunk& chunk, std::span<const uint32_t> 
   out->Clear();
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
+    FrequencyKey(chunk, row, config_.key_attrs, key_);
+    const std::string& key = key_;
     if (keys_.Find(key) == nullptr && keys_.size() >= static_cast<size_t>(config_.length)) {
       // Full: every count goes down; keys reaching zero leave.
       for (const std::string& k : keys_.Keys()) {
@@ -147,7 +171,8 @@ void LossyFrequentWindow::Process(const EventChunk& chunk, std::span<const uint3
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     ++total_;
     if (total_ != 1) bucket_ = static_cast<int64_t>(std::ceil(static_cast<double>(total_) / width_));
-    const std::string key = FrequencyKey(chunk, row, config_.key_attrs);
+    FrequencyKey(chunk, row, config_.key_attrs, key_);
+    const std::string& key = key_;
     const bool known = keys_.Find(key) != nullptr;
     CountedKeys::Entry& entry = keys_.Store(key, chunk, row);
     if (!known) entry.bucket = bucket_ - 1;
@@ -262,13 +287,13 @@ void SessionWindow::Process(const EventChunk& chunk, std::span<const uint32_t> r
   EventChunk expired(schema_);
   for (uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
-    std::string key;
+    key_.clear();
     if (config_.key_attr >= 0) {
       const uint32_t a = static_cast<uint32_t>(config_.key_attr);
-      if (!chunk.nulls(row)[a]) key = std::string(chunk.row(row)[a].str->view());
+      if (!chunk.nulls(row)[a]) key_ = chunk.row(row)[a].str->view();
     }
-    std::unique_ptr<Key>& k = keys_[key];
-    if (!k) k = std::make_unique<Key>(key, schema_, next_order_++);
+    std::unique_ptr<Key>& k = keys_[key_];  // copies the key only when it is new
+    if (!k) k = std::make_unique<Key>(key_, schema_, next_order_++);
     if (Admit(*k, chunk, row, chunk.timestamp(row), expired)) out->AppendCopy(chunk, row, EventKind::kCurrent);
   }
   for (uint32_t i = 0; i < expired.size(); ++i) out->AppendCopy(expired, i);

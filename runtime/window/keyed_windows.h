@@ -49,8 +49,9 @@ class SortWindow final : public Window {
 };
 
 // The key frequent and lossyFrequent count by: the Java text forms of the listed
-// attributes (else all), concatenated, as the reference builds it.
-std::string FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs);
+// attributes (else all), concatenated, as the reference builds it. Written into
+// `key` (cleared first) so that a reused string costs no allocation per event.
+void FrequencyKey(const EventChunk& chunk, uint32_t row, const std::vector<int32_t>& attrs, std::string& key);
 
 // What frequent and lossyFrequent keep: per key a count, a bucket (lossy
 // counting) and the key's latest event; keys iterate in the reference's
@@ -93,6 +94,7 @@ class FrequentWindow final : public Window {
 
  private:
   CountedKeys keys_;
+  std::string key_;  // scratch
 };
 
 // lossyFrequent(support[, error][, attrs...]): lossy counting over buckets of
@@ -113,6 +115,7 @@ class LossyFrequentWindow final : public Window {
   double width_;      // events per bucket
   int64_t total_ = 0;
   int64_t bucket_ = 1;
+  std::string key_;  // scratch
 };
 
 // session(gap[, key][, allowed.latency]): events pass at once; a key's session
@@ -164,6 +167,7 @@ class SessionWindow final : public Window {
 
   std::unordered_map<std::string, std::unique_ptr<Key>> keys_;
   uint64_t next_order_ = 0;
+  std::string key_;  // scratch: an event's key, built without allocating once it has grown
 };
 
 }  // namespace eddy::runtime

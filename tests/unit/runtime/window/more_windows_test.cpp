@@ -11,6 +11,7 @@
 #include "runtime/cron.h"
 #include "runtime/ring_buffer.h"
 #include "runtime/window/java_map_order.h"
+#include "runtime/window/keyed_windows.h"
 #include "runtime/window/window.h"
 
 namespace eddy::runtime {
@@ -108,6 +109,23 @@ TEST_CASE("frequent: a full window decrements every count; evictions follow the 
   h.Send(3, "c", 3);  // full: a and b drop to 0 and leave ("a" before "b"), then c enters
   CHECK(h.Take() == std::vector<Row>{{'C', "b", 1, 1}, {'C', "a", 2, 2}, {'E', "a", 2, 3}, {'E', "b", 1, 3},
                                      {'C', "c", 3, 3}});
+}
+
+TEST_CASE("frequency key: the attributes' Java text, concatenated, in a reused string") {
+  const Schema schema{{{"s", Type::kString}, {"i", Type::kInt}, {"l", Type::kLong}, {"d", Type::kDouble},
+                       {"f", Type::kFloat}, {"b", Type::kBool}}};
+  EventChunk chunk(&schema);
+  const uint32_t row = chunk.Append(1, EventKind::kCurrent);
+  chunk.AdoptSlot(row, 0, Slot{.str = StrRep::Make("IBM")}, false);
+  chunk.SetSlot(row, 1, Slot{.i32 = -7}, false);
+  chunk.SetSlot(row, 2, Slot{.i64 = 10000000000}, false);
+  chunk.SetSlot(row, 3, Slot{.f64 = 2.0}, false);
+  chunk.SetSlot(row, 5, Slot{.b = true}, false);  // f stays null
+  std::string key = "left over";
+  FrequencyKey(chunk, row, {}, key);
+  CHECK(key == "IBM-7100000000002.0nulltrue");
+  FrequencyKey(chunk, row, {3, 0}, key);
+  CHECK(key == "2.0IBM");
 }
 
 TEST_CASE("session: late events within the gap join, earlier ones are dropped") {
