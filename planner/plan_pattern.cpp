@@ -359,7 +359,7 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
     in.chain.push_back(matcher);
     for (uint32_t i = 0; i < plan->junctions.size(); ++i) {
       recipe_->Then([stream = plan->junctions[i], matcher, i](Context& c) {
-        c.target.Resolve(stream)->Subscribe(c.node<runtime::PatternMatcher>(matcher)->entry(i));
+        c.Subscribe(stream, c.node<runtime::PatternMatcher>(matcher)->entry(i));
       });
     }
   };

@@ -735,11 +735,13 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
         snap.aggregate_columns.push_back(e.kind == ast::Expr::Kind::kCall && IsAggregateFunction(e.call.ns, e.call.name));
       }
     }
-    Append(in, [snap, group_key_rows](QueryRecipe::Context& c) {
+    const QueryRecipe::Node limiter = Append(in, [snap, group_key_rows](QueryRecipe::Context& c) {
       runtime::SnapshotSpec spec = snap;
       spec.group_keys = group_key_rows(c);
       return std::make_unique<runtime::SnapshotLimiter>(std::move(spec), c.clock());
     });
+    recipe_->AnchorPeriodsAtFirstArrival(
+        [limiter](QueryRecipe::Context& c) { return c.node<runtime::SnapshotLimiter>(limiter); });
   } else if (query.rate.kind != ast::OutputRate::Kind::kNone) {
     runtime::RateLimitSpec rate;
     rate.which = query.rate.which == ast::OutputRate::Which::kFirst  ? runtime::RateLimitSpec::Which::kFirst
@@ -752,11 +754,15 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
                                    : rate.which == runtime::RateLimitSpec::Which::kLast ? "last"
                                                                                          : "all") +
                        " every " + std::to_string(rate.value) + (rate.by_time ? " ms" : " events");
-    Append(in, [rate, group_key_rows](QueryRecipe::Context& c) {
+    const QueryRecipe::Node limiter = Append(in, [rate, group_key_rows](QueryRecipe::Context& c) {
       runtime::RateLimitSpec spec = rate;
       spec.group_keys = group_key_rows(c);
       return std::make_unique<runtime::RateLimiter>(std::move(spec), c.clock());
     });
+    if (rate.by_time) {
+      recipe_->AnchorPeriodsAtFirstArrival(
+          [limiter](QueryRecipe::Context& c) { return c.node<runtime::RateLimiter>(limiter); });
+    }
   }
   if (target != nullptr) {
     Append(in, [target](QueryRecipe::Context& c) {

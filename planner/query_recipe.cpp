@@ -15,8 +15,17 @@ void QueryRecipe::Link(Node from, Node to) {
   Then([from, to](Context& c) { c.nodes[from]->set_next(c.nodes[to]); });
 }
 
+void QueryRecipe::Context::Subscribe(runtime::StreamJunction* stream, runtime::Processor* processor) {
+  if (anchor != nullptr) {
+    auto tap = std::make_unique<runtime::FirstArrivalTap>(anchor);
+    tap->set_next(processor);
+    processor = target.AddProcessor(std::move(tap));
+  }
+  target.Resolve(stream)->Subscribe(processor);
+}
+
 void QueryRecipe::Subscribe(runtime::StreamJunction* stream, Node n) {
-  Then([stream, n](Context& c) { c.target.Resolve(stream)->Subscribe(c.nodes[n]); });
+  Then([stream, n](Context& c) { c.Subscribe(stream, c.nodes[n]); });
 }
 
 void QueryRecipe::Describe(std::string name, std::string input, std::vector<Node> chain) {
@@ -33,6 +42,7 @@ void QueryRecipe::Build(runtime::BuildTarget& target) {
   Context context{target, single_use_, {}};
   context.nodes.reserve(makes_.size());
   for (const Make& make : makes_) context.nodes.push_back(target.AddProcessor(make(context)));
+  if (anchor_) context.anchor = anchor_(context);
   for (const Wire& wire : wires_) wire(context);
 }
 

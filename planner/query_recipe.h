@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/build_target.h"
+#include "runtime/operator/first_arrival_tap.h"
 
 namespace eddy::planner {
 
@@ -37,9 +38,14 @@ class QueryRecipe final : public runtime::InstanceFactory {
     bool single_use;  // kept specs may be moved out instead of copied
     std::vector<runtime::Processor*> nodes;
 
+    runtime::PeriodAnchor* anchor = nullptr;  // see AnchorPeriodsAtFirstArrival
+
     runtime::Scheduler* clock() const { return target.clock(); }
     template <typename P>
     P* node(Node n) const { return static_cast<P*>(nodes[n]); }
+    // Subscribes `processor` to planned stream `stream` (resolved by the
+    // target), through a FirstArrivalTap when the query has an anchor.
+    void Subscribe(runtime::StreamJunction* stream, runtime::Processor* processor);
   };
   using Make = std::function<std::unique_ptr<runtime::Processor>(Context&)>;
   using Wire = std::function<void(Context&)>;
@@ -56,6 +62,11 @@ class QueryRecipe final : public runtime::InstanceFactory {
   void Link(Node from, Node to);
   // Subscribes nodes[n] to planned stream `stream` (resolved by the target).
   void Subscribe(runtime::StreamJunction* stream, Node n);
+  // Tells the built `anchor` (a time-based output limiter of the query) when
+  // the query sees its first event, on any of its subscriptions.
+  void AnchorPeriodsAtFirstArrival(std::function<runtime::PeriodAnchor*(Context&)> anchor) {
+    anchor_ = std::move(anchor);
+  }
   // The query as `eddy explain` shows it.
   void Describe(std::string name, std::string input, std::vector<Node> chain);
 
@@ -85,6 +96,7 @@ class QueryRecipe final : public runtime::InstanceFactory {
   int builds_ = 0;
   std::vector<Make> makes_;
   std::vector<Wire> wires_;
+  std::function<runtime::PeriodAnchor*(Context&)> anchor_;
   std::vector<std::unique_ptr<KeptBase>> kept_;
 };
 

@@ -2,7 +2,7 @@
 // between the selector and the output, counting or timing output rows.
 //
 // Time-based limiters run on the app clock (event time in replay), with periods
-// anchored at the clock when the limiter sees its first row. This is a deliberate
+// anchored at the clock when the query sees its first event (FirstArrivalTap). This is a deliberate
 // difference from Siddhi, which uses the wall clock even in playback (§20 quirk 5).
 // With `group by`, the selector exports each output row's group key
 // (AggregateSelector::emitted_keys()), and first/last work per group.
@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/operator/first_arrival_tap.h"
 #include "runtime/operator/group_table.h"
 #include "runtime/period_timer.h"
 #include "runtime/processor.h"
@@ -28,12 +29,13 @@ struct RateLimitSpec {
   std::string description;
 };
 
-class RateLimiter final : public Processor, public Timer {
+class RateLimiter final : public Processor, public Timer, public PeriodAnchor {
  public:
   RateLimiter(RateLimitSpec spec, Scheduler* scheduler);
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   void OnTimer(int64_t due) override;
+  void AnchorPeriods() override { period_.Start(); }
   std::string Describe() const override { return "RateLimit " + spec_.description; }
 
  private:

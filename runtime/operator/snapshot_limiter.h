@@ -13,13 +13,14 @@
 //    the latest aggregate values (per group: one row per group).
 // A RESET clears the state. Emitted rows keep their own timestamps.
 //
-// Periods run on the app clock, anchored at the clock when the first row
-// arrives (a deliberate difference from Siddhi's wall clock, §20 quirk 5).
+// Periods run on the app clock, anchored at the clock when the query sees its
+// first event (FirstArrivalTap; a deliberate difference from Siddhi's wall clock, §20 quirk 5).
 #pragma once
 
 #include <memory>
 #include <vector>
 
+#include "runtime/operator/first_arrival_tap.h"
 #include "runtime/operator/group_table.h"
 #include "runtime/period_timer.h"
 #include "runtime/processor.h"
@@ -35,12 +36,13 @@ struct SnapshotSpec {
   const EventChunk* group_keys = nullptr;  // row i: group key of input row i; null: no group by
 };
 
-class SnapshotLimiter final : public Processor, public Timer {
+class SnapshotLimiter final : public Processor, public Timer, public PeriodAnchor {
  public:
   SnapshotLimiter(SnapshotSpec spec, Scheduler* scheduler);
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   void OnTimer(int64_t due) override;
+  void AnchorPeriods() override { period_.Start(); }
   std::string Describe() const override;
 
  private:
