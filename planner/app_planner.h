@@ -32,6 +32,7 @@ struct DefinitionInfo {
   ast::SourceSpan span;
   bool inferred = false;  // created by `insert into`
   runtime::Window* window = nullptr;  // a named window's window (joins search it)
+  runtime::Table* table = nullptr;    // a table's rows
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
@@ -118,6 +119,13 @@ class AppPlanner {
   // Builds a planned query (top level) or hands it to the partition.
   void FinishRecipe(std::unique_ptr<QueryRecipe> recipe);
 
+  // plan_table.cpp
+  const DefinitionInfo& FindTable(const std::string& name, const ast::SourceSpan& span);
+  runtime::EvaluatorPtr CompileInTable(const ast::Expr& in, const Scope& outer);
+  // The last processor of a query whose output action writes a table.
+  QueryRecipe::Make PlanTableOutput(const ast::OutputAction& action, const runtime::Schema* output,
+                                    const std::string& query);
+
   // plan_partition.cpp
   void PlanPartition(const ast::Partition& partition);
   void AddPartitionQuery(std::unique_ptr<QueryRecipe> recipe);
@@ -139,6 +147,8 @@ class AppPlanner {
   std::optional<CompileError> deferred_;
   QueryRecipe* recipe_ = nullptr;      // the query being planned
   PartitionPlan* partition_ = nullptr;  // the partition being planned, if any
+  // Compiles `cond in T` in stream filters (CompileInTable).
+  InTableCompiler in_table_ = [this](const ast::Expr& in, const Scope& outer) { return CompileInTable(in, outer); };
   int query_count_ = 0;
   int anonymous_count_ = 0;
   int partition_count_ = 0;

@@ -107,7 +107,12 @@ class Compiler {
       case ast::Expr::Kind::kIsNull: return runtime::MakeIsNull(Compile(*e.lhs));
       case ast::Expr::Kind::kBinary: return CompileBinary(e);
       case ast::Expr::Kind::kCall: return CompileCall(e);
-      case ast::Expr::Kind::kIn: Fail(e.span, "'in " + e.table + "' (table lookups) is not supported yet");
+      case ast::Expr::Kind::kIn:
+        if (ctx_.in_table == nullptr) {
+          Fail(e.span, "'in " + e.table + "' here is not supported yet: table lookups with 'in' work in stream "
+                       "filters, e.g. S[symbol == " + e.table + ".symbol in " + e.table + "]");
+        }
+        return (*ctx_.in_table)(e, *ctx_.scope);
     }
     Fail(e.span, "unsupported expression");
   }

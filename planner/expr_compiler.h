@@ -59,6 +59,9 @@ struct AggregateCall {
 };
 using AggregateSink = std::function<uint32_t(AggregateCall call)>;
 
+// Compiles `cond in T` (the kIn expression) where the rest resolves in `outer`.
+using InTableCompiler = std::function<runtime::EvaluatorPtr(const ast::Expr& in, const Scope& outer)>;
+
 struct ExprContext {
   const Scope* scope = nullptr;
   // Non-null where aggregate functions are allowed (select, having); elsewhere
@@ -66,6 +69,8 @@ struct ExprContext {
   const AggregateSink* aggregates = nullptr;
   // Where aggregate arguments resolve, when not in `scope` (expression windows).
   const Scope* aggregate_scope = nullptr;
+  // Non-null where `cond in T` is allowed (stream filters).
+  const InTableCompiler* in_table = nullptr;
 };
 
 runtime::EvaluatorPtr CompileExpr(const ast::Expr& expr, const ExprContext& ctx);

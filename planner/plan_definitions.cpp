@@ -174,6 +174,7 @@ void AppPlanner::PlanDefinition(const ast::StreamDef& def) {
 void AppPlanner::PlanDefinition(const ast::TableDef& def) {
   runtime::Schema schema = CheckAttributes(def.attributes, "table '" + def.name + "'");
   bool has_primary_key = false;
+  std::vector<uint32_t> primary_key;
   for (const ast::Annotation& a : def.annotations) {
     const bool primary = EqualsIgnoreCase(a.name, "PrimaryKey");
     const bool index = EqualsIgnoreCase(a.name, "Index");
@@ -193,6 +194,7 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
           Fail(e.span, "@" + a.name + " names '" + e.value + "', which table '" + def.name +
                            "' does not have" + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
         }
+        if (primary) primary_key.push_back(static_cast<uint32_t>(schema.Find(e.value)));
       }
     } else if (EqualsIgnoreCase(a.name, "store")) {
       const ast::AnnotationElement* type = FindElement(a, "type");
@@ -203,7 +205,9 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
     }
   }
   const runtime::Schema* stored = runtime_->OwnSchema(std::move(schema));
-  Declare(def.name, {DefinitionKind::kTable, stored, def.span, false}, def.name_span);
+  DefinitionInfo info{DefinitionKind::kTable, stored, def.span, false};
+  info.table = runtime_->AddTable(std::make_unique<runtime::Table>(def.name, stored, std::move(primary_key)));
+  Declare(def.name, info, def.name_span);
 }
 
 void AppPlanner::PlanDefinition(const ast::WindowDef& def) {

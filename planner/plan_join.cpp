@@ -7,8 +7,8 @@
 // EXPIRED, RESET), a named-window side searches the named window. Both sides
 // hand their joined rows, in the schema [left attributes | right attributes], to
 // one JoinOutput, after which PlanQuery plans the selector as for any input.
-// Tables and aggregations as join sides are checked, then rejected as not
-// supported yet.
+// A table side is searched in place (Table is a RowSource) and never triggers;
+// aggregations as join sides are checked, then rejected as not supported yet.
 #include <optional>
 #include <utility>
 
@@ -17,6 +17,7 @@
 #include "planner/spec_copies.h"
 #include "runtime/join/join_links.h"
 #include "runtime/join/join_side.h"
+#include "runtime/table/table.h"
 #include "runtime/window/window.h"
 
 namespace eddy::planner {
@@ -26,6 +27,7 @@ struct SidePlan {
   const ast::StreamInput* input = nullptr;
   PlannedInput planned;
   bool is_static = false;     // a table or aggregation: searched, never triggers
+  const runtime::Table* table = nullptr;  // a table side's rows
   bool named_window = false;  // reads a `define window`
   // What the side holds (searched by the other): its own window (a node of the
   // query) or a named window.
@@ -104,7 +106,11 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
       if (!input.handlers.empty()) {
         Fail(input.handlers.front().span, what + " cannot take filters, stream functions or windows in a join");
       }
-      if (!deferred_) deferred_ = CompileError("joining " + what + " is not supported yet", ToLocation(input.stream_span));
+      if (def->kind == DefinitionKind::kTable) {
+        side.table = def->table;
+      } else if (!deferred_) {
+        deferred_ = CompileError("joining " + what + " is not supported yet", ToLocation(input.stream_span));
+      }
       continue;
     }
     side.planned = PlanStreamInput(input);
@@ -226,9 +232,11 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     recipe_->Link(join_sides[i], output);
   }
   for (int i = 0; i < 2; ++i) {
-    recipe_->Then([side = join_sides[i], peer = join_sides[1 - i], own = sides[i].contents,
-                   named = sides[i].named_contents](Context& c) {
-      c.node<runtime::JoinSide>(side)->Connect(own ? c.node<runtime::Window>(*own) : named,
+    const runtime::RowSource* fixed = sides[i].table != nullptr
+                                          ? static_cast<const runtime::RowSource*>(sides[i].table)
+                                          : sides[i].named_contents;
+    recipe_->Then([side = join_sides[i], peer = join_sides[1 - i], own = sides[i].contents, fixed](Context& c) {
+      c.node<runtime::JoinSide>(side)->Connect(own ? c.node<runtime::Window>(*own) : fixed,
                                                c.node<runtime::JoinSide>(peer));
     });
     PlannedInput& chain = sides[i].planned;
@@ -259,7 +267,11 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
   runtime::StreamJunction* right_source = sides[1].planned.source;
   const Node left_head = *sides[0].planned.head;
   const Node right_head = *sides[1].planned.head;
-  if (same_named_window) {
+  if (sides[0].is_static || sides[1].is_static) {
+    // A table is only searched: the stream side alone triggers.
+    const int stream = sides[0].is_static ? 1 : 0;
+    recipe_->Subscribe(sides[stream].planned.source, *sides[stream].planned.head);
+  } else if (same_named_window) {
     // One reader of the window: its events trigger the left side only, as in the
     // reference engine; the right side is searched.
     recipe_->Subscribe(left_source, left_head);

@@ -334,7 +334,8 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
     switch (handler.kind) {
       case ast::StreamHandler::Kind::kFilter: {
         runtime::EvaluatorPtr* condition =
-            recipe_->Keep(CompileCondition(*handler.filter, ExprContext{&scope}, "a filter condition"));
+            recipe_->Keep(CompileCondition(*handler.filter, ExprContext{&scope, nullptr, nullptr, &in_table_},
+                                           "a filter condition"));
         Append(planned, [condition, text = "[" + ExprText(*handler.filter) + "]"](QueryRecipe::Context& c) {
           return std::make_unique<runtime::Filter>(TakeEvaluator(c, condition), c.clock(), text);
         });
@@ -626,6 +627,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   spec.description = description;
   // The output: where the query's rows go (resolved per instance).
   runtime::StreamJunction* target = nullptr;
+  QueryRecipe::Make table_output;  // the action writes a table
   switch (action.kind) {
     case ast::OutputAction::Kind::kReturn:
       if (anonymous_target != nullptr) target = AddInternalStream(*anonymous_target, runtime::Schema(out_attrs));
@@ -658,7 +660,8 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
                                        "; names and types must match (use convert() or 'as')");
         }
         if (def->kind == DefinitionKind::kTable) {
-          Fail(action.span, "insert into a table is not supported yet");
+          table_output = PlanTableOutput(action, out_schema, name);
+          break;
         }
       } else {
         runtime_->AddStream(action.target, runtime::Schema(out_attrs));
@@ -673,11 +676,8 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     case ast::OutputAction::Kind::kDelete:
     case ast::OutputAction::Kind::kUpdate:
     case ast::OutputAction::Kind::kUpdateOrInsert: {
-      const DefinitionInfo* def = Find(action.target);
-      if (def == nullptr || def->kind != DefinitionKind::kTable) {
-        Fail(action.target_span, "'" + action.target + "' is not a defined table");
-      }
-      Fail(action.span, "delete and update on tables are not supported yet");
+      table_output = PlanTableOutput(action, out_schema, name);
+      break;
     }
   }
 
@@ -764,7 +764,9 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
           [limiter](QueryRecipe::Context& c) { return c.node<runtime::RateLimiter>(limiter); });
     }
   }
-  if (target != nullptr) {
+  if (table_output) {
+    Append(in, std::move(table_output));
+  } else if (target != nullptr) {
     Append(in, [target](QueryRecipe::Context& c) {
       return std::make_unique<runtime::InsertIntoStream>(c.target.Resolve(target));
     });

@@ -76,6 +76,17 @@ runtime::JoinSideSpec CopySpec(const runtime::JoinSideSpec& spec) {
   return out;
 }
 
+runtime::TableActionSpec CopySpec(const runtime::TableActionSpec& spec) {
+  runtime::TableActionSpec out;
+  out.kind = spec.kind;
+  out.table = spec.table;
+  out.probe = spec.probe;
+  out.condition = runtime::Share(spec.condition.get());
+  for (const runtime::TableActionSpec::Assignment& a : spec.set) out.set.push_back({a.column, runtime::Share(a.value.get())});
+  out.description = spec.description;
+  return out;
+}
+
 runtime::WindowCondition CopySpec(const runtime::WindowCondition& condition,
                                   const std::vector<AggregateMaker>& makers) {
   runtime::WindowCondition out;

@@ -13,6 +13,7 @@
 #include "planner/query_recipe.h"
 #include "runtime/join/join_side.h"
 #include "runtime/operator/aggregate_selector.h"
+#include "runtime/table/table_operators.h"
 #include "runtime/window/expression_window.h"
 
 namespace eddy::planner {
@@ -29,6 +30,7 @@ runtime::SelectorSpec CopySpec(const runtime::SelectorSpec& spec);
 runtime::AggregateSelectorSpec CopySpec(const runtime::AggregateSelectorSpec& spec,
                                         const std::vector<AggregateMaker>& makers);
 runtime::JoinSideSpec CopySpec(const runtime::JoinSideSpec& spec);
+runtime::TableActionSpec CopySpec(const runtime::TableActionSpec& spec);
 runtime::WindowCondition CopySpec(const runtime::WindowCondition& condition,
                                   const std::vector<AggregateMaker>& makers);
 runtime::ExpressionWindowSpec CopySpec(const runtime::ExpressionWindowSpec& spec,

@@ -14,6 +14,7 @@
 #include "runtime/query_timing.h"
 #include "runtime/scheduler.h"
 #include "runtime/stream_junction.h"
+#include "runtime/table/table.h"
 #include "runtime/trigger.h"
 
 namespace eddy::runtime {
@@ -56,6 +57,10 @@ class AppRuntime final : public BuildTarget {
   // Keeps a top-level query's factory: its built processors borrow from it.
   void Keep(std::unique_ptr<InstanceFactory> factory) { factories_.push_back(std::move(factory)); }
   Partition* AddPartition(std::unique_ptr<Partition> partition);
+  Table* AddTable(std::unique_ptr<Table> table) {
+    tables_.push_back(std::move(table));
+    return tables_.back().get();
+  }
 
   // BuildTarget: the app's own streams; start hooks run at Start, before
   // triggers fire (pattern automata arm their first states).
@@ -93,6 +98,7 @@ class AppRuntime final : public BuildTarget {
   std::vector<StreamJunction*> stream_order_;
   std::map<std::string, StreamRole, std::less<>> roles_;
   std::vector<std::unique_ptr<InstanceFactory>> factories_;
+  std::vector<std::unique_ptr<Table>> tables_;  // declared before the processors that point at them
   std::vector<std::unique_ptr<Processor>> processors_;
   std::vector<std::unique_ptr<Trigger>> triggers_;
   std::vector<std::function<void(int64_t)>> start_hooks_;

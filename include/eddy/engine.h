@@ -192,7 +192,9 @@ class App {
   // that cannot map a message sends what it has there, with `_error` (the last
   // attribute) set by EventBatch::SetError. Throws UsageError when there is none.
   InputHandle FaultInput(std::string_view stream);
-  // Registers a callback for every chunk arriving at `stream` (any stream).
+  // Registers a callback for every chunk arriving at `stream` (any stream). It
+  // runs after the queries that read the stream have processed the chunk (as
+  // in Siddhi), so what they derive into other streams arrives first.
   void Subscribe(std::string_view stream, StreamCallback callback);
 
   // Starts the clock (playback: at `start_time`, or at the first event's time when

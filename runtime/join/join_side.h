@@ -12,8 +12,8 @@
 // one-row RESET chunk, so that aggregates restart. TIMER rows are ignored.
 //
 // What a side holds is its window's contents (Window::AppendContents): its own
-// window, a named window, or a length-0 batch window for a side without one
-// (holds nothing). With EnableIndex a side also keeps a FifoKeyIndex over its
+// window, a named window, a length-0 batch window for a side without one
+// (holds nothing), or a table (a side that never triggers). With EnableIndex a side also keeps a FifoKeyIndex over its
 // own window's rows, which the other side probes with the key of its trigger
 // instead of scanning; the index is fed from the window's output, so it is only
 // for FIFO windows whose every CURRENT/EXPIRED event reaches this side.
@@ -50,7 +50,7 @@ class JoinSide final : public Processor {
 
   // REQUIRES: set before events flow; `contents` and `peer` outlive this side.
   // contents: what this side holds (searched by the peer).
-  void Connect(const Window* contents, const JoinSide* peer) {
+  void Connect(const RowSource* contents, const JoinSide* peer) {
     contents_ = contents;
     peer_ = peer;
   }
@@ -90,7 +90,7 @@ class JoinSide final : public Processor {
   uint32_t other_arity_;
   uint32_t own_offset_;
   uint32_t other_offset_;
-  const Window* contents_ = nullptr;
+  const RowSource* contents_ = nullptr;
   const JoinSide* peer_ = nullptr;
   std::unique_ptr<FifoKeyIndex> index_;
   int32_t probe_key_ = -1;

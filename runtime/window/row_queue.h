@@ -8,16 +8,9 @@
 #include <vector>
 
 #include "runtime/event_chunk.h"
+#include "runtime/row_source.h"
 
 namespace eddy::runtime {
-
-// A contiguous run of held rows, read in place: row i of the run is
-// slots[i * arity ...], nulls[i * arity ...].
-struct RowRun {
-  const Slot* slots;
-  const uint8_t* nulls;
-  uint32_t count;
-};
 
 class RowQueue {
  public:

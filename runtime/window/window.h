@@ -53,7 +53,7 @@ struct WindowConfig {
 };
 
 // Shared plumbing: the clock, an output chunk per nesting depth, and emitting.
-class Window : public Processor, public Timer {
+class Window : public Processor, public Timer, public RowSource {
  public:
   Window(const WindowConfig& config, const Schema* schema, Scheduler* scheduler)
       : config_(config),
@@ -76,7 +76,7 @@ class Window : public Processor, public Timer {
   // runs of rows read in place, oldest first where the window keeps an order.
   // Valid until the window next processes an event or a timer. Returns false
   // for windows that cannot be searched.
-  virtual bool AppendContents(std::vector<RowRun>& /*runs*/) const { return false; }
+  bool AppendContents(std::vector<RowRun>& /*runs*/) const override { return false; }
 
  protected:
   int64_t now() const { return scheduler_->now(); }

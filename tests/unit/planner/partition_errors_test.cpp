@@ -97,13 +97,6 @@ TEST_CASE("definitions inside a partition, and a partition without queries") {
   CHECK(empty.location.column == 36);
 }
 
-TEST_CASE("tables inside a partition are rejected as not built yet") {
-  Rejection r = Reject(std::string(kStreams) + "define table Tab (symbol string, price double);\n" +
-                       "partition with (symbol of S) begin from S select symbol, price insert into Tab; end;");
-  CHECK(Contains(r.message, "insert into a table is not supported yet"));
-  CHECK(r.location.line == 4);
-}
-
 TEST_CASE("@purge options") {
   const std::string body = "partition with (symbol of S) begin from S select symbol insert into O; end;";
   Rejection missing = Reject(std::string(kStreams) + "@purge(enable='true', interval='1 sec')\n" + body);

@@ -46,13 +46,8 @@ TEST_CASE("unidirectional goes on one side only") {
   CHECK(r.location.column == 6);
 }
 
-TEST_CASE("tables as join sides are checked, then not supported yet") {
-  Rejection r = Reject("from A join T on A.k == T.k select A.k, T.z insert into O;");
-  CHECK(Contains(r.message, "joining table 'T' is not supported yet"));
-  CHECK(r.location.line == 5);
-  CHECK(r.location.column == 13);
-  // A real error elsewhere in the query is reported first.
-  r = Reject("from A join T on A.k == T.kk select A.k insert into O;");
+TEST_CASE("table join sides are checked like streams") {
+  Rejection r = Reject("from A join T on A.k == T.kk select A.k insert into O;");
   CHECK(Contains(r.message, "no attribute 'kk' in stream 'T'"));
   r = Reject("from T join T as t2 select T.k insert into O;");
   CHECK(Contains(r.message, "a join needs at least one stream or window side"));

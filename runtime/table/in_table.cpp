@@ -1,0 +1,62 @@
+#include "runtime/table/in_table.h"
+
+#include "runtime/table/table_operators.h"
+
+namespace eddy::runtime {
+namespace {
+
+class InTable final : public Evaluator {
+ public:
+  InTable(const Table* table, EvaluatorPtr condition, const Schema* probe, std::vector<uint32_t> outer_slots)
+      : Evaluator(Type::kBool),
+        table_(table),
+        condition_(std::move(condition)),
+        outer_slots_(std::move(outer_slots)),
+        probe_(probe),
+        outer_(outer_slots_.size()),
+        outer_nulls_(outer_slots_.size()),
+        out_(Type::kBool) {}
+
+  ColumnView Eval(const EvalFrame& frame) override {
+    out_.Reset(frame.rows);
+    const EventChunk& held = table_->rows();
+    const uint32_t arity = held.arity();
+    for (uint32_t i = 0; i < frame.rows; ++i) {
+      for (size_t k = 0; k < outer_slots_.size(); ++k) {
+        outer_[k] = frame.chunk->row(i)[outer_slots_[k]];
+        outer_nulls_[k] = frame.chunk->nulls(i)[outer_slots_[k]];
+      }
+      probe_.Clear();
+      for (uint32_t t = 0; t < held.size(); ++t) {
+        AppendPairRow(probe_, 0, held.row(t), held.nulls(t), arity, outer_.data(), outer_nulls_.data());
+      }
+      bool any = false;
+      if (!probe_.empty()) {
+        const ColumnView holds = condition_->Eval(EvalFrame{&probe_, probe_.size(), {}, frame.now});
+        for (uint32_t t = 0; t < probe_.size() && !any; ++t) any = !holds.null(t) && holds.at(t).b;
+      }
+      out_.data()[i] = Slot{.b = any};
+      out_.nulls()[i] = 0;
+    }
+    probe_.Clear();
+    return out_.view();
+  }
+
+ private:
+  const Table* table_;
+  EvaluatorPtr condition_;
+  std::vector<uint32_t> outer_slots_;
+  EventChunk probe_;
+  std::vector<Slot> outer_;
+  std::vector<uint8_t> outer_nulls_;
+  Column out_;
+};
+
+}  // namespace
+
+EvaluatorPtr MakeInTable(const Table* table, EvaluatorPtr condition, const Schema* probe,
+                         std::vector<uint32_t> outer_slots) {
+  return std::make_unique<InTable>(table, std::move(condition), probe, std::move(outer_slots));
+}
+
+}  // namespace eddy::runtime

@@ -1,0 +1,96 @@
+// The output actions on tables (LANGUAGE.md §14): `insert into T`, `delete T
+// on ...`, `update T set ... on ...`, `update or insert into T ... on ...`.
+//
+// They end a query's chain, after the selector (and rate limiter): each row
+// they receive is an output row of the query, handled in order. The `on`
+// condition and the `set` values are compiled over a probe schema [output row
+// | table row]; for each output row the action pairs it with every table row
+// in one reused probe chunk and evaluates them in one call per expression.
+//
+// Refusals (a primary key that would repeat) are logged, the first and then
+// one in kLogEvery, and counted; the table keeps its rows.
+//
+// Ownership: the table outlives the operators; specs are owned. Not
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/expr/evaluator.h"
+#include "runtime/processor.h"
+#include "runtime/scheduler.h"
+#include "runtime/table/table.h"
+
+namespace eddy::runtime {
+
+// Appends a CURRENT row [first | second] to `probe` (the rest of its arity
+// after `first_arity`), retaining its references.
+void AppendPairRow(EventChunk& probe, int64_t timestamp, const Slot* first, const uint8_t* first_nulls,
+                   uint32_t first_arity, const Slot* second, const uint8_t* second_nulls);
+
+using TableLog = std::function<void(std::string_view priority, std::string_view line)>;
+
+// Logs and counts refused rows of one query.
+class RefusalLog {
+ public:
+  static constexpr uint64_t kLogEvery = 1000;
+  RefusalLog(TableLog log, std::string query) : log_(std::move(log)), query_(std::move(query)) {}
+  void Refused(const std::string& what);
+  uint64_t count() const { return count_; }
+
+ private:
+  TableLog log_;
+  std::string query_;
+  uint64_t count_ = 0;
+};
+
+class InsertIntoTable final : public Processor {
+ public:
+  InsertIntoTable(Table* table, TableLog log, std::string query) : table_(table), refusals_(std::move(log), std::move(query)) {}
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  std::string Describe() const override { return "InsertIntoTable " + table_->name(); }
+
+ private:
+  Table* table_;
+  RefusalLog refusals_;
+};
+
+struct TableActionSpec {
+  enum class Kind { kDelete, kUpdate, kUpdateOrInsert };
+  struct Assignment {
+    uint32_t column;      // table attribute
+    EvaluatorPtr value;   // over the probe schema
+  };
+  Kind kind = Kind::kDelete;
+  Table* table = nullptr;
+  const Schema* probe = nullptr;    // [output attributes | table attributes]
+  EvaluatorPtr condition;           // over the probe; null: every row matches
+  std::vector<Assignment> set;      // update: the new values of the matched rows
+  std::string description;          // for explain
+};
+
+class TableAction final : public Processor {
+ public:
+  TableAction(TableActionSpec spec, const Scheduler* clock, TableLog log, std::string query);
+  void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
+  std::string Describe() const override { return spec_.description; }
+
+ private:
+  // Pairs output row `row` with every table row in probe_ and fills matched_.
+  void Match(const EventChunk& chunk, uint32_t row);
+  void Update(const EventChunk& chunk, uint32_t row);
+
+  TableActionSpec spec_;
+  const Scheduler* clock_;
+  RefusalLog refusals_;
+  uint32_t output_arity_;
+  EventChunk probe_;
+  EventChunk values_;  // the matched rows' new values, in the table's schema
+  std::vector<uint32_t> matched_;
+};
+
+}  // namespace eddy::runtime

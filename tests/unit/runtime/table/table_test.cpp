@@ -1,0 +1,99 @@
+// The in-memory table: insertion order, primary-key uniqueness on insert and
+// on replace, removal keeping order, contents read in place.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/table/table.h"
+
+namespace eddy::runtime {
+namespace {
+
+struct Fixture {
+  Schema schema{{{"k", Type::kString}, {"v", Type::kInt}}};
+  EventChunk rows{&schema};
+
+  // Row i of `rows`, appended.
+  uint32_t Row(const std::string& k, int v) {
+    const uint32_t r = rows.Append(0, EventKind::kCurrent);
+    rows.AdoptSlot(r, 0, Slot{.str = StrRep::Make(k)}, false);
+    rows.SetSlot(r, 1, Slot{.i32 = v}, false);
+    return r;
+  }
+  bool Insert(Table& t, const std::string& k, int v) {
+    const uint32_t r = Row(k, v);
+    return t.Insert(rows.row(r), rows.nulls(r), 0);
+  }
+  static std::string Text(const Table& t) {
+    std::string out;
+    for (uint32_t r = 0; r < t.size(); ++r) {
+      out += std::string(t.rows().row(r)[0].str->view()) + "=" + std::to_string(t.rows().row(r)[1].i32) + " ";
+    }
+    return out;
+  }
+};
+
+TEST_CASE("without a primary key rows repeat, in insertion order; removal keeps the order") {
+  Fixture f;
+  Table t("T", &f.schema, {});
+  CHECK(f.Insert(t, "a", 1));
+  CHECK(f.Insert(t, "b", 2));
+  CHECK(f.Insert(t, "a", 3));
+  CHECK(Fixture::Text(t) == "a=1 b=2 a=3 ");
+  const uint32_t gone[] = {0, 1};
+  t.Remove(gone);
+  CHECK(Fixture::Text(t) == "a=3 ");
+  std::vector<RowRun> runs;
+  CHECK(t.AppendContents(runs));
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].count == 1);
+  t.Remove(std::vector<uint32_t>{0});
+  runs.clear();
+  CHECK(t.AppendContents(runs));
+  CHECK(runs.empty());
+}
+
+TEST_CASE("a primary key refuses a repeated key, also after removals") {
+  Fixture f;
+  Table t("T", &f.schema, {0});
+  CHECK(f.Insert(t, "a", 1));
+  CHECK(f.Insert(t, "b", 2));
+  CHECK_FALSE(f.Insert(t, "a", 9));
+  CHECK(Fixture::Text(t) == "a=1 b=2 ");
+  t.Remove(std::vector<uint32_t>{0});
+  CHECK_FALSE(f.Insert(t, "b", 9));  // the index follows the shifted rows
+  CHECK(f.Insert(t, "a", 5));
+  CHECK(Fixture::Text(t) == "b=2 a=5 ");
+}
+
+TEST_CASE("replace: refused when two rows would share a key, applied otherwise") {
+  Fixture f;
+  Table t("T", &f.schema, {0});
+  f.Insert(t, "a", 1);
+  f.Insert(t, "b", 2);
+  f.Insert(t, "c", 3);
+  EventChunk values(&f.schema);
+  auto value = [&](const std::string& k, int v) {
+    const uint32_t r = values.Append(0, EventKind::kCurrent);
+    values.AdoptSlot(r, 0, Slot{.str = StrRep::Make(k)}, false);
+    values.SetSlot(r, 1, Slot{.i32 = v}, false);
+  };
+  value("b", 10);  // row 0 (a) -> b: b is kept by row 1
+  CHECK(t.Replace(std::vector<uint32_t>{0}, values) == 0);
+  CHECK(Fixture::Text(t) == "a=1 b=2 c=3 ");
+  values.Clear();
+  value("x", 10);  // rows 0 and 2 both -> x
+  value("x", 30);
+  CHECK(t.Replace(std::vector<uint32_t>{0, 2}, values) == 1);
+  values.Clear();
+  value("b", 10);  // a and b swap keys: unique afterwards
+  value("a", 20);
+  CHECK(t.Replace(std::vector<uint32_t>{0, 1}, values) == -1);
+  CHECK(Fixture::Text(t) == "b=10 a=20 c=3 ");
+  CHECK_FALSE(f.Insert(t, "a", 0));
+  CHECK(t.KeyText(t.rows().row(0), t.rows().nulls(0)) == "(b)");
+}
+
+}  // namespace
+}  // namespace eddy::runtime
