@@ -175,6 +175,7 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
   runtime::Schema schema = CheckAttributes(def.attributes, "table '" + def.name + "'");
   bool has_primary_key = false;
   std::vector<uint32_t> primary_key;
+  std::vector<uint32_t> indexed;
   for (const ast::Annotation& a : def.annotations) {
     const bool primary = EqualsIgnoreCase(a.name, "PrimaryKey");
     const bool index = EqualsIgnoreCase(a.name, "Index");
@@ -194,7 +195,7 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
           Fail(e.span, "@" + a.name + " names '" + e.value + "', which table '" + def.name +
                            "' does not have" + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
         }
-        if (primary) primary_key.push_back(static_cast<uint32_t>(schema.Find(e.value)));
+        (primary ? primary_key : indexed).push_back(static_cast<uint32_t>(schema.Find(e.value)));
       }
     } else if (EqualsIgnoreCase(a.name, "store")) {
       const ast::AnnotationElement* type = FindElement(a, "type");
@@ -207,6 +208,7 @@ void AppPlanner::PlanDefinition(const ast::TableDef& def) {
   const runtime::Schema* stored = runtime_->OwnSchema(std::move(schema));
   DefinitionInfo info{DefinitionKind::kTable, stored, def.span, false};
   info.table = runtime_->AddTable(std::make_unique<runtime::Table>(def.name, stored, std::move(primary_key)));
+  for (uint32_t attribute : indexed) info.table->AddIndex(attribute);
   Declare(def.name, info, def.name_span);
 }
 

@@ -249,8 +249,17 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     chain.chain.push_back(join_sides[i]);
   }
   if (key) {
-    // Index a FIFO side on its key attribute when the other side probes it.
+    // Index a FIFO side on its key attribute when the other side probes it; a
+    // table side is indexed on it (from now on) and looked up.
     const uint32_t slots[2] = {key->first, key->second};
+    for (int i = 0; i < 2; ++i) {
+      if (sides[i].table == nullptr) continue;
+      runtime::Table* table = Find(sides[i].input->stream)->table;
+      table->AddIndex(slots[i]);
+      recipe_->Then([peer = join_sides[1 - i], peer_slot = slots[1 - i], table, slot = slots[i]](Context& c) {
+        c.node<runtime::JoinSide>(peer)->ProbeTableWith(peer_slot, table, slot);
+      });
+    }
     for (int i = 0; i < 2; ++i) {
       const ast::StreamInput& other = i == 0 ? join.right : join.left;
       if (!sides[i].fifo || other.unidirectional) continue;

@@ -5,6 +5,7 @@
 // In `on`, `set` and `in` conditions a table's columns are written `T.col`;
 // any other name means the query's output row (table actions) or the event
 // being filtered (`in`).
+#include <optional>
 #include <utility>
 
 #include "planner/app_planner.h"
@@ -104,6 +105,35 @@ class InScope final : public TableColumnScope {
   const Scope& outer_;
 };
 
+// Whether `e` reads a column of `table` (`table.col`).
+bool ReadsTable(const ast::Expr& e, const std::string& table) {
+  if (e.kind == ast::Expr::Kind::kAttribute) return e.attribute.qualifier == table;
+  if (e.lhs && ReadsTable(*e.lhs, table)) return true;
+  if (e.rhs && ReadsTable(*e.rhs, table)) return true;
+  for (const ast::ExprPtr& arg : e.call.args) {
+    if (ReadsTable(*arg, table)) return true;
+  }
+  return false;
+}
+
+// Among the top-level conjuncts of `on`: `table.col == e` (either way round)
+// with `e` not reading the table; the column and `e`.
+std::optional<std::pair<std::string, const ast::Expr*>> FindTableKey(const ast::Expr& on, const std::string& table) {
+  if (on.kind != ast::Expr::Kind::kBinary) return std::nullopt;
+  if (on.op == ast::BinaryOp::kAnd) {
+    if (auto key = FindTableKey(*on.lhs, table)) return key;
+    return FindTableKey(*on.rhs, table);
+  }
+  if (on.op != ast::BinaryOp::kEq) return std::nullopt;
+  for (const auto& [column, other] : {std::pair{on.lhs.get(), on.rhs.get()}, std::pair{on.rhs.get(), on.lhs.get()}}) {
+    if (column->kind == ast::Expr::Kind::kAttribute && column->attribute.qualifier == table &&
+        !column->attribute.index && !ReadsTable(*other, table)) {
+      return std::make_pair(column->attribute.name, other);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const DefinitionInfo& AppPlanner::FindTable(const std::string& name, const ast::SourceSpan& span) {
@@ -157,6 +187,20 @@ QueryRecipe::Make AppPlanner::PlanTableOutput(const ast::OutputAction& action, c
   if (action.on) {
     spec.condition = CompileCondition(*action.on, ExprContext{&scope}, "an 'on' condition");
     spec.description += " on " + ExprText(*action.on);
+    // An equality with a table column: look the rows up by it instead of scanning.
+    if (auto key = FindTableKey(*action.on, action.target)) {
+      const int32_t column = def.schema->Find(key->first);
+      runtime::EvaluatorPtr value = CompileExpr(*key->second, ExprContext{&scope});
+      const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
+      const Type column_type = def.schema->type(static_cast<uint32_t>(column));
+      if (column >= 0 && (value->type() == column_type ? column_type != Type::kObject
+                                                        : integral(value->type()) && integral(column_type))) {
+        table->AddIndex(static_cast<uint32_t>(column));
+        spec.key_column = column;
+        spec.key = std::move(value);
+        spec.description += " (looked up by " + action.target + "." + key->first + ")";
+      }
+    }
   }
   if (spec.kind != runtime::TableActionSpec::Kind::kDelete) {
     if (action.set.empty()) {

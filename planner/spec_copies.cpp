@@ -82,6 +82,8 @@ runtime::TableActionSpec CopySpec(const runtime::TableActionSpec& spec) {
   out.table = spec.table;
   out.probe = spec.probe;
   out.condition = runtime::Share(spec.condition.get());
+  out.key_column = spec.key_column;
+  out.key = runtime::Share(spec.key.get());
   for (const runtime::TableActionSpec::Assignment& a : spec.set) out.set.push_back({a.column, runtime::Share(a.value.get())});
   out.description = spec.description;
   return out;

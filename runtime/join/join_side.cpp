@@ -31,6 +31,15 @@ void JoinSide::AppendPair(EventChunk& probe, const EventChunk& chunk, uint32_t r
 }
 
 void JoinSide::AppendCandidates(Scratch& s, const EventChunk& chunk, uint32_t row) const {
+  if (probe_table_ != nullptr) {
+    const uint32_t key = static_cast<uint32_t>(probe_key_);
+    if (chunk.nulls(row)[key]) return;  // `==` with null never holds
+    s.slots.clear();
+    probe_table_->Lookup(probe_table_attribute_, chunk.schema().type(key), chunk.row(row)[key], s.slots);
+    const EventChunk& store = probe_table_->store();
+    for (uint32_t slot : s.slots) AppendPair(s.probe, chunk, row, store.row(slot), store.nulls(slot));
+    return;
+  }
   s.runs.clear();
   if (peer_->contents_ == nullptr || !peer_->contents_->AppendContents(s.runs)) return;
   const uint32_t stride = other_arity_;

@@ -31,6 +31,7 @@
 #include "runtime/join/fifo_key_index.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
+#include "runtime/table/table.h"
 #include "runtime/window/window.h"
 
 namespace eddy::runtime {
@@ -60,13 +61,23 @@ class JoinSide final : public Processor {
   // Probes the peer's index with this side's attribute `slot` (the peer has
   // EnableIndex on the attribute it is compared with).
   void ProbeIndexWith(uint32_t slot) { probe_key_ = static_cast<int32_t>(slot); }
+  // Finds candidates in `table` (the peer's contents) through its index on
+  // `table_attribute`, with this side's attribute `slot` as the key.
+  // REQUIRES: table->indexed(table_attribute).
+  void ProbeTableWith(uint32_t slot, const Table* table, uint32_t table_attribute) {
+    probe_key_ = static_cast<int32_t>(slot);
+    probe_table_ = table;
+    probe_table_attribute_ = table_attribute;
+  }
   // Only CURRENT events trigger: the query's output would drop the rows of
   // EXPIRED and RESET triggers unseen (current events only, no aggregates).
   void set_current_triggers_only() { current_only_ = true; }
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   std::string Describe() const override {
-    return spec_.description + (probe_key_ >= 0 ? ", probes the other side's key index" : "");
+    return spec_.description + (probe_table_ != nullptr ? ", looks rows up in the table's index"
+                                : probe_key_ >= 0      ? ", probes the other side's key index"
+                                                       : "");
   }
 
  private:
@@ -75,6 +86,7 @@ class JoinSide final : public Processor {
     EventChunk probe;
     std::vector<RowRun> runs;
     std::vector<uint32_t> matched;
+    std::vector<uint32_t> slots;  // table candidates
   };
   // Appends the joined row of trigger `row` and candidate (slots, nulls) (null:
   // the other side all null).
@@ -94,6 +106,8 @@ class JoinSide final : public Processor {
   const JoinSide* peer_ = nullptr;
   std::unique_ptr<FifoKeyIndex> index_;
   int32_t probe_key_ = -1;
+  const Table* probe_table_ = nullptr;
+  uint32_t probe_table_attribute_ = 0;
   bool current_only_ = false;
   std::vector<uint8_t> all_null_;  // other_arity_ null flags
   ReentrantScratch<Scratch> scratch_;

@@ -19,16 +19,18 @@ class InTable final : public Evaluator {
 
   ColumnView Eval(const EvalFrame& frame) override {
     out_.Reset(frame.rows);
-    const EventChunk& held = table_->rows();
-    const uint32_t arity = held.arity();
+    const EventChunk& store = table_->store();
+    const uint32_t arity = store.arity();
+    slots_.clear();
+    table_->AppendSlots(slots_);
     for (uint32_t i = 0; i < frame.rows; ++i) {
       for (size_t k = 0; k < outer_slots_.size(); ++k) {
         outer_[k] = frame.chunk->row(i)[outer_slots_[k]];
         outer_nulls_[k] = frame.chunk->nulls(i)[outer_slots_[k]];
       }
       probe_.Clear();
-      for (uint32_t t = 0; t < held.size(); ++t) {
-        AppendPairRow(probe_, 0, held.row(t), held.nulls(t), arity, outer_.data(), outer_nulls_.data());
+      for (uint32_t slot : slots_) {
+        AppendPairRow(probe_, 0, store.row(slot), store.nulls(slot), arity, outer_.data(), outer_nulls_.data());
       }
       bool any = false;
       if (!probe_.empty()) {
@@ -49,6 +51,7 @@ class InTable final : public Evaluator {
   EventChunk probe_;
   std::vector<Slot> outer_;
   std::vector<uint8_t> outer_nulls_;
+  std::vector<uint32_t> slots_;  // the table's rows, in insertion order
   Column out_;
 };
 

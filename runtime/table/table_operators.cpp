@@ -47,35 +47,49 @@ TableAction::TableAction(TableActionSpec spec, const Scheduler* clock, TableLog 
       probe_(spec_.probe),
       values_(spec_.table->schema_ptr()) {}
 
-void TableAction::Match(const EventChunk& chunk, uint32_t row) {
+void TableAction::Match(const EventChunk& chunk, uint32_t row, const ColumnView* keys) {
   probe_.Clear();
+  candidates_.clear();
   matched_.clear();
-  const EventChunk& held = spec_.table->rows();
-  for (uint32_t t = 0; t < held.size(); ++t) {
-    AppendPairRow(probe_, chunk.timestamp(row), chunk.row(row), chunk.nulls(row), output_arity_, held.row(t),
-                  held.nulls(t));
+  const Table& table = *spec_.table;
+  if (keys == nullptr) {
+    table.AppendSlots(candidates_);
+  } else if (!keys->null(row)) {  // `==` with null never holds
+    table.Lookup(static_cast<uint32_t>(spec_.key_column), spec_.key->type(), keys->at(row), candidates_);
+  }
+  const EventChunk& store = table.store();
+  for (uint32_t slot : candidates_) {
+    AppendPairRow(probe_, chunk.timestamp(row), chunk.row(row), chunk.nulls(row), output_arity_, store.row(slot),
+                  store.nulls(slot));
   }
   const uint32_t n = probe_.size();
   if (n == 0) return;
   if (!spec_.condition) {
-    matched_.assign(IdentityRows(n), IdentityRows(n) + n);
+    matched_ = candidates_;
     return;
   }
   const EvalFrame frame{&probe_, n, {}, clock_->now()};
   const ColumnView holds = spec_.condition->Eval(frame);
   for (uint32_t i = 0; i < n; ++i) {
-    if (!holds.null(i) && holds.at(i).b) matched_.push_back(i);
+    if (!holds.null(i) && holds.at(i).b) matched_.push_back(candidates_[i]);
   }
 }
 
 void TableAction::Update(const EventChunk& chunk, uint32_t row) {
-  const EventChunk& held = spec_.table->rows();
+  const EventChunk& store = spec_.table->store();
   values_.Clear();
-  for (uint32_t m : matched_) values_.AppendCopy(held, m);
-  const EvalFrame frame{&probe_, probe_.size(), {}, clock_->now()};
-  for (const TableActionSpec::Assignment& a : spec_.set) {
-    const ColumnView v = a.value->Eval(frame);
-    for (uint32_t i = 0; i < matched_.size(); ++i) values_.SetSlot(i, a.column, v.at(matched_[i]), v.null(matched_[i]));
+  for (uint32_t slot : matched_) values_.AppendCopy(store, slot);
+  if (!spec_.set.empty()) {
+    // Probe rows of the matched slots (both lists follow candidates_ order).
+    const EvalFrame frame{&probe_, probe_.size(), {}, clock_->now()};
+    for (const TableActionSpec::Assignment& a : spec_.set) {
+      const ColumnView v = a.value->Eval(frame);
+      uint32_t i = 0;
+      for (uint32_t p = 0; p < candidates_.size() && i < matched_.size(); ++p) {
+        if (candidates_[p] != matched_[i]) continue;
+        values_.SetSlot(i++, a.column, v.at(p), v.null(p));
+      }
+    }
   }
   const int64_t conflict = spec_.table->Replace(matched_, values_);
   if (conflict >= 0) {
@@ -87,10 +101,13 @@ void TableAction::Update(const EventChunk& chunk, uint32_t row) {
 }
 
 void TableAction::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (rows.empty()) return;
+  ColumnView keys;
+  if (spec_.key) keys = spec_.key->Eval(EvalFrame{&chunk, chunk.size(), {}, clock_->now()});
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
     if (kind != EventKind::kCurrent && kind != EventKind::kExpired) continue;
-    Match(chunk, row);
+    Match(chunk, row, spec_.key ? &keys : nullptr);
     switch (spec_.kind) {
       case TableActionSpec::Kind::kDelete: spec_.table->Remove(matched_); break;
       case TableActionSpec::Kind::kUpdate:

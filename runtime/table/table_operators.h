@@ -69,6 +69,11 @@ struct TableActionSpec {
   Table* table = nullptr;
   const Schema* probe = nullptr;    // [output attributes | table attributes]
   EvaluatorPtr condition;           // over the probe; null: every row matches
+  // `T.key_column == key` is one of the condition's conjuncts and the table
+  // indexes key_column: only the rows with that key are paired. `key` reads
+  // the output row alone (evaluated over the chunk the action receives).
+  int32_t key_column = -1;
+  EvaluatorPtr key;
   std::vector<Assignment> set;      // update: the new values of the matched rows
   std::string description;          // for explain
 };
@@ -80,8 +85,9 @@ class TableAction final : public Processor {
   std::string Describe() const override { return spec_.description; }
 
  private:
-  // Pairs output row `row` with every table row in probe_ and fills matched_.
-  void Match(const EventChunk& chunk, uint32_t row);
+  // Pairs output row `row` with every candidate table row in probe_ and fills
+  // matched_ with the slots of those the condition holds for.
+  void Match(const EventChunk& chunk, uint32_t row, const ColumnView* keys);
   void Update(const EventChunk& chunk, uint32_t row);
 
   TableActionSpec spec_;
@@ -90,7 +96,8 @@ class TableAction final : public Processor {
   uint32_t output_arity_;
   EventChunk probe_;
   EventChunk values_;  // the matched rows' new values, in the table's schema
-  std::vector<uint32_t> matched_;
+  std::vector<uint32_t> candidates_;  // slots, in insertion order; probe row i pairs candidates_[i]
+  std::vector<uint32_t> matched_;     // slots
 };
 
 }  // namespace eddy::runtime
