@@ -134,6 +134,19 @@ std::optional<std::pair<std::string, const ast::Expr*>> FindTableKey(const ast::
   return std::nullopt;
 }
 
+// The index of `column` when `key` can be looked up in an index on it (types
+// that hash alike), after making sure the table keeps that index; else -1.
+int32_t UsableKeyColumn(runtime::Table& table, const std::string& column, const runtime::Evaluator& key) {
+  const int32_t c = table.schema().Find(column);
+  if (c < 0) return -1;
+  const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
+  const Type type = table.schema().type(static_cast<uint32_t>(c));
+  const bool alike = key.type() == type ? type != Type::kObject : integral(key.type()) && integral(type);
+  if (!alike) return -1;
+  table.AddIndex(static_cast<uint32_t>(c));
+  return c;
+}
+
 }  // namespace
 
 const DefinitionInfo& AppPlanner::FindTable(const std::string& name, const ast::SourceSpan& span) {
@@ -151,8 +164,15 @@ runtime::EvaluatorPtr AppPlanner::CompileInTable(const ast::Expr& in, const Scop
   runtime::EvaluatorPtr condition = CompileCondition(*in.lhs, ExprContext{&scope}, "an 'in' condition");
   std::vector<runtime::Attribute> probe = def.schema->attributes();
   for (const runtime::Attribute& a : scope.outer_attributes) probe.push_back(a);
+  int32_t key_column = -1;
+  runtime::EvaluatorPtr key;
+  if (auto found = FindTableKey(*in.lhs, in.table)) {
+    runtime::EvaluatorPtr value = CompileExpr(*found->second, ExprContext{&outer});
+    key_column = UsableKeyColumn(*def.table, found->first, *value);
+    if (key_column >= 0) key = std::move(value);
+  }
   return runtime::MakeInTable(def.table, std::move(condition), runtime_->OwnSchema(runtime::Schema(std::move(probe))),
-                              std::move(scope.outer_slots));
+                              std::move(scope.outer_slots), key_column, std::move(key));
 }
 
 QueryRecipe::Make AppPlanner::PlanTableOutput(const ast::OutputAction& action, const runtime::Schema* output,
@@ -189,14 +209,9 @@ QueryRecipe::Make AppPlanner::PlanTableOutput(const ast::OutputAction& action, c
     spec.description += " on " + ExprText(*action.on);
     // An equality with a table column: look the rows up by it instead of scanning.
     if (auto key = FindTableKey(*action.on, action.target)) {
-      const int32_t column = def.schema->Find(key->first);
       runtime::EvaluatorPtr value = CompileExpr(*key->second, ExprContext{&scope});
-      const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
-      const Type column_type = def.schema->type(static_cast<uint32_t>(column));
-      if (column >= 0 && (value->type() == column_type ? column_type != Type::kObject
-                                                        : integral(value->type()) && integral(column_type))) {
-        table->AddIndex(static_cast<uint32_t>(column));
-        spec.key_column = column;
+      spec.key_column = UsableKeyColumn(*table, key->first, *value);
+      if (spec.key_column >= 0) {
         spec.key = std::move(value);
         spec.description += " (looked up by " + action.target + "." + key->first + ")";
       }

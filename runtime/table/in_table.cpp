@@ -7,10 +7,13 @@ namespace {
 
 class InTable final : public Evaluator {
  public:
-  InTable(const Table* table, EvaluatorPtr condition, const Schema* probe, std::vector<uint32_t> outer_slots)
+  InTable(const Table* table, EvaluatorPtr condition, const Schema* probe, std::vector<uint32_t> outer_slots,
+          int32_t key_column, EvaluatorPtr key)
       : Evaluator(Type::kBool),
         table_(table),
         condition_(std::move(condition)),
+        key_column_(key_column),
+        key_(std::move(key)),
         outer_slots_(std::move(outer_slots)),
         probe_(probe),
         outer_(outer_slots_.size()),
@@ -21,9 +24,18 @@ class InTable final : public Evaluator {
     out_.Reset(frame.rows);
     const EventChunk& store = table_->store();
     const uint32_t arity = store.arity();
-    slots_.clear();
-    table_->AppendSlots(slots_);
+    ColumnView keys;
+    if (key_) {
+      keys = key_->Eval(frame);
+    } else {
+      slots_.clear();
+      table_->AppendSlots(slots_);
+    }
     for (uint32_t i = 0; i < frame.rows; ++i) {
+      if (key_) {
+        slots_.clear();
+        if (!keys.null(i)) table_->Lookup(static_cast<uint32_t>(key_column_), key_->type(), keys.at(i), slots_);
+      }
       for (size_t k = 0; k < outer_slots_.size(); ++k) {
         outer_[k] = frame.chunk->row(i)[outer_slots_[k]];
         outer_nulls_[k] = frame.chunk->nulls(i)[outer_slots_[k]];
@@ -47,6 +59,8 @@ class InTable final : public Evaluator {
  private:
   const Table* table_;
   EvaluatorPtr condition_;
+  int32_t key_column_;
+  EvaluatorPtr key_;  // null: scan
   std::vector<uint32_t> outer_slots_;
   EventChunk probe_;
   std::vector<Slot> outer_;
@@ -58,8 +72,9 @@ class InTable final : public Evaluator {
 }  // namespace
 
 EvaluatorPtr MakeInTable(const Table* table, EvaluatorPtr condition, const Schema* probe,
-                         std::vector<uint32_t> outer_slots) {
-  return std::make_unique<InTable>(table, std::move(condition), probe, std::move(outer_slots));
+                         std::vector<uint32_t> outer_slots, int32_t key_column, EvaluatorPtr key) {
+  return std::make_unique<InTable>(table, std::move(condition), probe, std::move(outer_slots), key_column,
+                                   std::move(key));
 }
 
 }  // namespace eddy::runtime
