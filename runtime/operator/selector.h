@@ -37,6 +37,11 @@ struct SelectorSpec {
   // Feeding `output snapshot`: every eligible row goes on uncollapsed and
   // unordered, keeping its kind, and RESET rows go on too.
   bool snapshot_feed = false;
+  // The output columns are the input's columns in order, with nothing else to
+  // apply (no having, order by, offset or limit; current events out), and the
+  // input's rows come in this spec's output schema: a chunk of CURRENT rows is
+  // passed on as it is instead of copied.
+  bool pass_through = false;
   std::string description;  // for explain
 };
 

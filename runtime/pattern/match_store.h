@@ -122,10 +122,14 @@ class MatchStore {
   // Pushes with a key (null: in the list, but in no bucket: never found by key).
   Entry PushKeyed(List list, Pm pm, const Key* key);
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
-  Entry FindKey(List list, const Key& key) const {
-    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
-    const uint32_t b = FindBucket(index, key, Hash(key), false);
-    return b == kNone ? kNone : index.buckets[b].head;
+  // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
+  [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
+    switch (key.type) {
+      case Type::kString: return FindKeyAs<Type::kString>(list, key);
+      case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
+      case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
+      default: return FindKeyAs<Type::kLong>(list, key);
+    }
   }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
 
@@ -212,41 +216,92 @@ class MatchStore {
     }
     return Mix(h ^ tail);
   }
+  // Hash and equality of keys of type T (kLong stands for every 8-byte number).
+  template <Type T>
+  [[gnu::always_inline]] static uint64_t HashAs(eddy::Slot v) {
+    if constexpr (T == Type::kString) return HashBytes(v.str->data, v.str->size);
+    else if constexpr (T == Type::kInt) return Mix(static_cast<uint64_t>(static_cast<int64_t>(v.i32)));
+    else if constexpr (T == Type::kBool) return Mix(v.b ? 1 : 0);
+    else return Mix(static_cast<uint64_t>(v.i64));
+  }
+  template <Type T>
+  [[gnu::always_inline]] static bool EqualAs(eddy::Slot a, eddy::Slot b) {
+    if constexpr (T == Type::kString) return EqualStrings(a.str, b.str);
+    else if constexpr (T == Type::kInt) return a.i32 == b.i32;
+    else if constexpr (T == Type::kBool) return a.b == b.b;
+    else return a.i64 == b.i64;
+  }
   static uint64_t Hash(const Key& key) {
     switch (key.type) {
-      case Type::kString: return HashBytes(key.value.str->data, key.value.str->size);
-      case Type::kInt: return Mix(static_cast<uint64_t>(static_cast<int64_t>(key.value.i32)));
-      case Type::kBool: return Mix(key.value.b ? 1 : 0);
-      default: return Mix(static_cast<uint64_t>(key.value.i64));
+      case Type::kString: return HashAs<Type::kString>(key.value);
+      case Type::kInt: return HashAs<Type::kInt>(key.value);
+      case Type::kBool: return HashAs<Type::kBool>(key.value);
+      default: return HashAs<Type::kLong>(key.value);
     }
   }
-  static bool EqualStrings(const StrRep* a, const StrRep* b);
+  // Keys are mostly short (symbols, ids): compared as two overlapping loads.
+  [[gnu::always_inline]] static bool EqualStrings(const StrRep* a, const StrRep* b) {
+    if (a == b) return true;
+    const size_t n = a->size;
+    if (n != b->size) return false;
+    auto load = [](const char* at, size_t bytes) {
+      uint64_t w = 0;
+      std::memcpy(&w, at, bytes);
+      return w;
+    };
+    if (n > 16) return std::memcmp(a->data, b->data, n) == 0;
+    if (n >= 8) {
+      return ((load(a->data, 8) ^ load(b->data, 8)) | (load(a->data + n - 8, 8) ^ load(b->data + n - 8, 8))) == 0;
+    }
+    if (n >= 4) {
+      return ((load(a->data, 4) ^ load(b->data, 4)) | (load(a->data + n - 4, 4) ^ load(b->data + n - 4, 4))) == 0;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (a->data[i] != b->data[i]) return false;
+    }
+    return true;
+  }
   static bool Equal(const Key& a, const Key& b) {
     switch (a.type) {
-      case Type::kString: return EqualStrings(a.value.str, b.value.str);
-      case Type::kInt: return a.value.i32 == b.value.i32;
-      case Type::kBool: return a.value.b == b.value.b;
-      default: return a.value.i64 == b.value.i64;
+      case Type::kString: return EqualAs<Type::kString>(a.value, b.value);
+      case Type::kInt: return EqualAs<Type::kInt>(a.value, b.value);
+      case Type::kBool: return EqualAs<Type::kBool>(a.value, b.value);
+      default: return EqualAs<Type::kLong>(a.value, b.value);
     }
   }
-  // Table slots hold a bucket id, 31 bits of its key's hash (so a probe touches
-  // a bucket only when they agree) and whether the bucket is empty (a lookup
-  // passes over it: its key has no entries anyway).
+  // Table slots hold a bucket id and the high 32 bits of its key's hash (so a
+  // probe touches a bucket only when they agree). A key has at most one bucket;
+  // one whose entries are all gone stays (the key tends to come back) and is
+  // found with no entries.
   static constexpr uint64_t kEmptySlot = ~uint64_t{0};
-  static constexpr uint64_t kTagBits = 0xfffffffe00000000ULL;
-  static constexpr uint64_t kEmptyBucketBit = uint64_t{1} << 32;
+  static constexpr uint64_t kTagBits = 0xffffffff00000000ULL;
   static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & kTagBits) | bucket; }
-  // `with_empty`: also find a bucket without entries (to reuse it).
-  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash, bool with_empty) const {
+  template <Type T>
+  [[gnu::always_inline]] uint32_t FindBucketAs(const Index& index, eddy::Slot key, uint64_t hash) const {
     const size_t mask = index.table.size() - 1;
     const uint64_t tag = hash & kTagBits;
+    const uint64_t* table = index.table.data();
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = index.table[i];
+      const uint64_t slot = table[i];
       if (slot == kEmptySlot) return kNone;
-      if ((slot & kTagBits) != tag || (!with_empty && (slot & kEmptyBucketBit))) continue;
+      if ((slot & kTagBits) != tag) continue;
       const uint32_t b = static_cast<uint32_t>(slot);
-      if (Equal(index.buckets[b].key, key)) return b;
+      if (EqualAs<T>(index.buckets[b].key.value, key)) return b;
     }
+  }
+  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const {
+    switch (key.type) {
+      case Type::kString: return FindBucketAs<Type::kString>(index, key.value, hash);
+      case Type::kInt: return FindBucketAs<Type::kInt>(index, key.value, hash);
+      case Type::kBool: return FindBucketAs<Type::kBool>(index, key.value, hash);
+      default: return FindBucketAs<Type::kLong>(index, key.value, hash);
+    }
+  }
+  template <Type T>
+  [[gnu::always_inline]] Entry FindKeyAs(List list, const Key& key) const {
+    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+    const uint32_t b = FindBucketAs<T>(index, key.value, HashAs<T>(key.value));
+    return b == kNone ? kNone : index.buckets[b].head;
   }
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);

@@ -90,10 +90,11 @@ void PatternMatcher::End() {
   if (pending.size() == 1 && next_ != nullptr) {
     next_->Process(pending, std::span<const uint32_t>(&first, 1));
   } else {
+    // (`single` borrows each row's references from `pending`.)
     for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
-      single.Clear();
-      single.AppendCopy(pending, i);
+      single.AppendAdopted(pending.row(i), pending.nulls(i), pending.timestamp(i), EventKind::kCurrent);
       next_->Process(single, std::span<const uint32_t>(&first, 1));
+      single.ForgetRows();
     }
   }
   pending.Clear();

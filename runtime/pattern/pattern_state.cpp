@@ -392,13 +392,18 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
       }
     }
   }
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    const bool local_ok = local[k].data == nullptr || (!local[k].null(row) && local[k].at(row).b);
+  const uint32_t* node_ids = nodes.data();
+  const size_t node_count = nodes.size();
+  const bool sequence = spec_->sequence;
+  for (size_t k = 0; k < node_count; ++k) {
+    const ColumnView& l = local[k];
+    const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
     // A pattern state whose own condition fails has nothing to do: waiting
     // matches keep waiting. Sequences still drop what the event does not advance.
-    if (!local_ok && !spec_->sequence) continue;
-    const MatchStore::Entry first = FirstCandidate(nodes[k]);
-    if (first != MatchStore::kNone) ProcessEvent(nodes[k], local_ok, first);
+    if (!local_ok && !sequence) continue;
+    const uint32_t n = node_ids[k];
+    const MatchStore::Entry first = FirstCandidate(n);
+    if (first != MatchStore::kNone) ProcessEvent(n, local_ok, first);
   }
   if (current_ids_[stream] != MatchStore::kNone) {
     stores_[stream]->Release(current_ids_[stream]);
@@ -434,7 +439,8 @@ void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
 void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   std::vector<uint8_t>& pass = scratch_->pass;
-  pass.assign(candidates.size(), local_ok ? 1 : 0);
+  pass.resize(candidates.size());
+  std::fill(pass.begin(), pass.end(), local_ok ? 1 : 0);
   const PatternNodeSpec& s = node(n);
   if (!local_ok || !s.correlated || candidates.empty()) return;
   EventChunk& frame = *scratch_->frames[n];
