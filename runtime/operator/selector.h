@@ -65,7 +65,9 @@ class Selector final : public Processor {
   Selector(SelectorSpec spec, const Scheduler* clock);
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
-  std::string Describe() const override { return "Select " + spec_.description; }
+  std::string Describe() const override {
+    return "Select " + spec_.description + (spec_.pass_through ? " (rows passed through)" : "");
+  }
 
  private:
   SelectorSpec spec_;

@@ -106,6 +106,15 @@ class MatchStore {
   // match's key (false: none).
   template <typename KeyOf>
   void MoveAll(List from, List to, KeyOf key_of) {
+    if (lists_[from].size == 1) {
+      // (Most promotions move one match.)
+      const Entry e = lists_[from].head;
+      Unlink(e);
+      LinkBack(to, e);
+      Key key;
+      if (lists_[to].index >= 0 && key_of(entries_[e].pm, key)) LinkKey(e, key);
+      return;
+    }
     SortedEntries(from);
     const bool indexed = lists_[to].index >= 0;
     for (Entry e : sort_scratch_) {
@@ -198,7 +207,8 @@ class MatchStore {
     return x ^ (x >> 31);
   }
   // A fast hash of short keys (symbols, ids): whole words, the tail as two
-  // overlapping loads, then an avalanche.
+  // overlapping loads, then a multiply folded onto itself (the table takes
+  // the low bits, the tag the high ones).
   static uint64_t HashBytes(const char* p, size_t n) {
     auto load = [](const char* at, size_t bytes) {
       uint64_t w = 0;
@@ -214,7 +224,8 @@ class MatchStore {
       tail = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
              (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
     }
-    return Mix(h ^ tail);
+    const unsigned __int128 product = static_cast<unsigned __int128>(h ^ tail) * 0x9fb21c651e98df25ULL;
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
   }
   // Hash and equality of keys of type T (kLong stands for every 8-byte number).
   template <Type T>

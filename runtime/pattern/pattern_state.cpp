@@ -440,7 +440,7 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   std::vector<uint8_t>& pass = scratch_->pass;
   pass.resize(candidates.size());
-  std::fill(pass.begin(), pass.end(), local_ok ? 1 : 0);
+  for (uint8_t& p : pass) p = local_ok ? 1 : 0;
   const PatternNodeSpec& s = node(n);
   if (!local_ok || !s.correlated || candidates.empty()) return;
   EventChunk& frame = *scratch_->frames[n];
