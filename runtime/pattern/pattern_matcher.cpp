@@ -55,10 +55,7 @@ void PatternMatcher::OnStream(uint32_t stream, const EventChunk& chunk, std::spa
     const PatternNodeSpec& node = spec_->nodes[nodes[k]];
     if (node.local) local_[k] = node.local->Eval(frame);
   }
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) != EventKind::kCurrent) continue;
-    state_->OnEvent(stream, chunk, row, local_);
-  }
+  state_->OnEvents(stream, chunk, rows, local_);
   state_->EnforceCap();
   End();
 }

@@ -372,6 +372,19 @@ bool PatternState::PartnerCanProceed(uint32_t absent, Pm pm) {
 
 void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row,
                            std::span<const ColumnView> local) {
+  Offer(stream, chunk, row, local);
+}
+
+void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                            std::span<const ColumnView> local) {
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) == EventKind::kCurrent) Offer(stream, chunk, row, local);
+  }
+}
+
+// (Inlined into the per-chunk loop: most events do little else than this.)
+inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
+                                std::span<const ColumnView> local) {
   chunk_ = &chunk;
   row_ = row;
   stream_ = stream;
