@@ -87,11 +87,16 @@ void PatternMatcher::End() {
   if (pending.size() == 1 && next_ != nullptr) {
     next_->Process(pending, std::span<const uint32_t>(&first, 1));
   } else {
-    // (`single` borrows each row's references from `pending`.)
+    // `single` borrows each row's references from `pending` (and gives them
+    // back however the downstream call ends).
+    struct GiveBack {
+      EventChunk& chunk;
+      ~GiveBack() { chunk.ForgetRows(); }
+    } give_back{single};
     for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
+      single.ForgetRows();
       single.AppendAdopted(pending.row(i), pending.nulls(i), pending.timestamp(i), EventKind::kCurrent);
       next_->Process(single, std::span<const uint32_t>(&first, 1));
-      single.ForgetRows();
     }
   }
   pending.Clear();

@@ -128,7 +128,7 @@ class PatternState {
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
-  void EvaluateCandidates(uint32_t n, bool local_ok);
+  int EvaluateCandidates(uint32_t n, bool local_ok);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
@@ -168,6 +168,12 @@ class PatternState {
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
   std::vector<NodeHot> hot_;
+  // What Gather reads of a position, packed.
+  struct PositionHot {
+    const EventStore* store;
+    bool counted;
+  };
+  std::vector<PositionHot> positions_;
   // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
   std::vector<uint8_t> fresh_dirty_;
 
