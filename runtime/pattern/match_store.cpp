@@ -125,7 +125,8 @@ void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
 }
 
 void MatchStore::Bind(Pm pm, uint32_t position, EventStore::Id event) {
-  ReleaseBinding(pm, position);
+  // (An unbound position holds nothing to release, and a count of 0.)
+  if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
   BindingRef(pm, position) = event;
 }
 

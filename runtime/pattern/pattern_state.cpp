@@ -249,7 +249,7 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (s.kind == PatternNodeKind::kLogicalAbsent && matches_.bound(pm, n)) {
     matches_.set_ts(copy, BindingTs(pm, n));
   }
-  TrackExpiry(copy);
+  if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
