@@ -320,7 +320,14 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     bucket.hash = hash;
     bucket.key = *key;
     bucket.used = true;
-    if (key->type == Type::kString) Retain(key->value.str);
+    bucket.short_size = kLongKey;
+    if (key->type == Type::kString) {
+      Retain(key->value.str);
+      if (key->value.str->size <= 8) {
+        bucket.short_size = key->value.str->size;
+        bucket.short_word = ShortWord(key->value.str->data, key->value.str->size);
+      }
+    }
     bucket.head = bucket.tail = kNone;
     const size_t mask = index.table.size() - 1;
     size_t i = hash & mask;

@@ -165,6 +165,10 @@ class MatchStore {
   struct Bucket {
     uint64_t hash = 0;
     Key key;
+    // A string key of at most 8 bytes also as ShortWord and its length (else
+    // kLongKey), so a lookup compares it without reading the string.
+    uint64_t short_word = 0;
+    uint32_t short_size = kLongKey;
     Entry head = kNone, tail = kNone;
     uint32_t slot = 0;  // its place in the table
     bool used = false;
@@ -209,23 +213,30 @@ class MatchStore {
   // A fast hash of short keys (symbols, ids): whole words, the tail as two
   // overlapping loads, then a multiply folded onto itself (the table takes
   // the low bits, the tag the high ones).
-  static uint64_t HashBytes(const char* p, size_t n) {
-    auto load = [](const char* at, size_t bytes) {
-      uint64_t w = 0;
-      std::memcpy(&w, at, bytes);
-      return w;
-    };
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    for (; n > 8; p += 8, n -= 8) h = (h ^ load(p, 8)) * 0xff51afd7ed558ccdULL;
-    uint64_t tail = 0;
-    if (n >= 4) {
-      tail = load(p, 4) | (load(p + n - 4, 4) << 32);
-    } else if (n > 0) {
-      tail = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
-             (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
-    }
-    const unsigned __int128 product = static_cast<unsigned __int128>(h ^ tail) * 0x9fb21c651e98df25ULL;
+  static constexpr uint32_t kLongKey = ~uint32_t{0};
+  static uint64_t Load(const char* at, size_t bytes) {
+    uint64_t w = 0;
+    std::memcpy(&w, at, bytes);
+    return w;
+  }
+  // The n <= 8 bytes at p as one word, from at most two overlapping loads: for
+  // one n, distinct strings give distinct words.
+  static uint64_t ShortWord(const char* p, size_t n) {
+    if (n >= 4) return Load(p, 4) | (Load(p + n - 4, 4) << 32);
+    if (n == 0) return 0;
+    return (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+           (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+  }
+  static uint64_t Fold(uint64_t x) {
+    const unsigned __int128 product = static_cast<unsigned __int128>(x) * 0x9fb21c651e98df25ULL;
     return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  }
+  static uint64_t HashShort(uint64_t word, size_t n) { return Fold((0x9e3779b97f4a7c15ULL ^ n) ^ word); }
+  static uint64_t HashBytes(const char* p, size_t n) {
+    if (n <= 8) return HashShort(ShortWord(p, n), n);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n > 8; p += 8, n -= 8) h = (h ^ Load(p, 8)) * 0xff51afd7ed558ccdULL;
+    return Fold(h ^ ShortWord(p, n));
   }
   // Hash and equality of keys of type T (kLong stands for every 8-byte number).
   template <Type T>
@@ -311,8 +322,28 @@ class MatchStore {
   template <Type T>
   [[gnu::always_inline]] Entry FindKeyAs(List list, const Key& key) const {
     const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+    if constexpr (T == Type::kString) {
+      const uint32_t n = key.value.str->size;
+      if (n <= 8) {
+        const uint32_t b = FindShortString(index, ShortWord(key.value.str->data, n), n);
+        return b == kNone ? kNone : index.buckets[b].head;
+      }
+    }
     const uint32_t b = FindBucketAs<T>(index, key.value, HashAs<T>(key.value));
     return b == kNone ? kNone : index.buckets[b].head;
+  }
+  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n) const {
+    const uint64_t hash = HashShort(word, n);
+    const size_t mask = index.table.size() - 1;
+    const uint64_t tag = hash & kTagBits;
+    const uint64_t* table = index.table.data();
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = table[i];
+      if (slot == kEmptySlot) return kNone;
+      if ((slot & kTagBits) != tag) continue;
+      const Bucket& bucket = index.buckets[static_cast<uint32_t>(slot)];
+      if (bucket.short_word == word && bucket.short_size == n) return static_cast<uint32_t>(slot);
+    }
   }
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);
