@@ -298,8 +298,9 @@ class MatchStore {
   static constexpr uint64_t kEmptySlot = ~uint64_t{0};
   static constexpr uint64_t kTagBits = 0xffffffff00000000ULL;
   static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & kTagBits) | bucket; }
-  template <Type T>
-  [[gnu::always_inline]] uint32_t FindBucketAs(const Index& index, eddy::Slot key, uint64_t hash) const {
+  // The first bucket on `hash`'s probe sequence that `is_key` accepts, or kNone.
+  template <typename IsKey>
+  [[gnu::always_inline]] static uint32_t Probe(const Index& index, uint64_t hash, IsKey is_key) {
     const size_t mask = index.table.size() - 1;
     const uint64_t tag = hash & kTagBits;
     const uint64_t* table = index.table.data();
@@ -308,8 +309,12 @@ class MatchStore {
       if (slot == kEmptySlot) return kNone;
       if ((slot & kTagBits) != tag) continue;
       const uint32_t b = static_cast<uint32_t>(slot);
-      if (EqualAs<T>(index.buckets[b].key.value, key)) return b;
+      if (is_key(index.buckets[b])) return b;
     }
+  }
+  template <Type T>
+  [[gnu::always_inline]] uint32_t FindBucketAs(const Index& index, eddy::Slot key, uint64_t hash) const {
+    return Probe(index, hash, [key](const Bucket& b) { return EqualAs<T>(b.key.value, key); });
   }
   uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const {
     switch (key.type) {
@@ -333,18 +338,10 @@ class MatchStore {
     return b == kNone ? kNone : index.buckets[b].head;
   }
   [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n) const {
-    const uint64_t hash = HashShort(word, n);
-    const size_t mask = index.table.size() - 1;
-    const uint64_t tag = hash & kTagBits;
-    const uint64_t* table = index.table.data();
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = table[i];
-      if (slot == kEmptySlot) return kNone;
-      if ((slot & kTagBits) != tag) continue;
-      const Bucket& bucket = index.buckets[static_cast<uint32_t>(slot)];
-      if (bucket.short_word == word && bucket.short_size == n) return static_cast<uint32_t>(slot);
-    }
+    return Probe(index, HashShort(word, n),
+                 [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
   }
+
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);
 
