@@ -71,6 +71,11 @@ struct PlannedInput {
   std::unique_ptr<Scope> scope;
   std::vector<std::pair<runtime::Attribute, ResolvedAttribute>> star;
   std::function<void(PlannedInput&)> finish;
+  // Patterns: when the select clause passes every column of the input's rows on
+  // unchanged, in order (SelectorSpec::pass_through), the input builds its rows
+  // in the clause's output schema instead; returns whether it does. Called
+  // before `finish`.
+  std::function<bool(const runtime::Schema* output)> adopt_output_schema;
 };
 
 struct PartitionPlan;  // plan_partition.cpp: the partition being planned

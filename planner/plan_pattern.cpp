@@ -340,11 +340,22 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
       }
     }
   }
+  planned.adopt_output_schema = [plan](const runtime::Schema* output) {
+    const PatternSpec& spec = *plan->spec;
+    if (output->arity() != spec.output.size()) return false;
+    for (uint32_t i = 0; i < output->arity(); ++i) {
+      if (output->type(i) != spec.output[i].type) return false;
+    }
+    plan->spec->output_schema = output;
+    return true;
+  };
   planned.finish = [this, plan, name](PlannedInput& in) {
     PatternSpec& spec = *plan->spec;
-    std::vector<runtime::Attribute> columns;
-    for (size_t i = 0; i < spec.output.size(); ++i) columns.push_back({"c" + std::to_string(i), spec.output[i].type});
-    spec.output_schema = runtime_->OwnSchema(runtime::Schema(std::move(columns)));
+    if (spec.output_schema == nullptr) {
+      std::vector<runtime::Attribute> columns;
+      for (size_t i = 0; i < spec.output.size(); ++i) columns.push_back({"c" + std::to_string(i), spec.output[i].type});
+      spec.output_schema = runtime_->OwnSchema(runtime::Schema(std::move(columns)));
+    }
     // The automaton is shared by the query's instances; each has its own state.
     const PatternSpec* shared = recipe_->Keep(std::move(plan->spec))->get();
     using Context = QueryRecipe::Context;

@@ -59,6 +59,15 @@ runtime::EvaluatorPtr CompileAttribute(const std::string& name, const Scope& sco
   return CompileExpr(ref, ExprContext{&scope});
 }
 
+// Whether output column k reads input column k, for every k.
+bool ReadsColumnsInOrder(const std::vector<runtime::EvaluatorPtr>& columns) {
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const int32_t* slot = columns[k]->chunk_slot();
+    if (slot == nullptr || *slot != static_cast<int32_t>(k)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<runtime::WindowConfig> ToWindowConfig(const WindowSpec& spec, std::string text) {
@@ -682,6 +691,11 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   }
 
   if (deferred_) throw *deferred_;
+  if (in.adopt_output_schema && aggregates.empty() && group_keys.empty() && !spec.having &&
+      spec.order_by.empty() && !spec.offset && !spec.limit && !spec.snapshot_feed && spec.emit_current &&
+      query.rate.kind == ast::OutputRate::Kind::kNone && ReadsColumnsInOrder(spec.columns)) {
+    spec.pass_through = in.adopt_output_schema(out_schema);
+  }
   if (in.finish) in.finish(in);
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.

@@ -50,6 +50,7 @@ runtime::SelectorSpec CopySpec(const runtime::SelectorSpec& spec) {
   out.emit_current = spec.emit_current;
   out.emit_expired = spec.emit_expired;
   out.snapshot_feed = spec.snapshot_feed;
+  out.pass_through = spec.pass_through;
   out.description = spec.description;
   return out;
 }

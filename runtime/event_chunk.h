@@ -171,6 +171,9 @@ class EventChunk {
 
   // Removes every row, releasing references; keeps capacity.
   void Clear();
+  // Removes every row without releasing references: for rows added with
+  // AppendAdopted whose references stay with someone else.
+  void ForgetRows() { size_ = 0; }
   // Exchanges rows and storage with `other`. REQUIRES: the same schema.
   void Swap(EventChunk& other) noexcept {
     std::swap(size_, other.size_);

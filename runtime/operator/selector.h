@@ -37,6 +37,11 @@ struct SelectorSpec {
   // Feeding `output snapshot`: every eligible row goes on uncollapsed and
   // unordered, keeping its kind, and RESET rows go on too.
   bool snapshot_feed = false;
+  // The output columns are the input's columns in order, with nothing else to
+  // apply (no having, order by, offset or limit; current events out), and the
+  // input's rows come in this spec's output schema: a chunk of CURRENT rows is
+  // passed on as it is instead of copied.
+  bool pass_through = false;
   std::string description;  // for explain
 };
 
@@ -60,7 +65,9 @@ class Selector final : public Processor {
   Selector(SelectorSpec spec, const Scheduler* clock);
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
-  std::string Describe() const override { return "Select " + spec_.description; }
+  std::string Describe() const override {
+    return "Select " + spec_.description + (spec_.pass_through ? " (rows passed through)" : "");
+  }
 
  private:
   SelectorSpec spec_;

@@ -125,7 +125,8 @@ void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
 }
 
 void MatchStore::Bind(Pm pm, uint32_t position, EventStore::Id event) {
-  ReleaseBinding(pm, position);
+  // (An unbound position holds nothing to release, and a count of 0.)
+  if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
   BindingRef(pm, position) = event;
 }
 
@@ -207,7 +208,6 @@ void MatchStore::Unlink(Entry e) {
     // Emptied buckets stay (keys tend to come back); they are purged in bulk
     // once they outnumber the used ones.
     if (b.head == kNone) {
-      index.table[b.slot] |= kEmptyBucketBit;
       if (++index.empty_buckets > 1024 && index.empty_buckets * 2 > index.used) PurgeEmpty(index);
     }
     r.bucket = kNone;
@@ -258,10 +258,6 @@ void MatchStore::SortedEntries(List list) {
 }
 
 // ------------------------------------------------------------------ indexes
-
-bool MatchStore::EqualStrings(const StrRep* a, const StrRep* b) {
-  return a->size == b->size && std::memcmp(a->data, b->data, a->size) == 0;
-}
 
 void MatchStore::MakeIndexed(List list, Type type) {
   lists_[list].index = static_cast<int32_t>(indexes_.size());
@@ -316,7 +312,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
   Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
   const uint64_t hash = Hash(*key);
-  uint32_t b = FindBucket(index, *key, hash, true);
+  uint32_t b = FindBucket(index, *key, hash);
   if (b == kNone) {
     if ((index.used + 1) * 2 > index.table.size()) GrowTable(index);
     b = Allocate(index.buckets, index.free_buckets);
@@ -324,7 +320,14 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     bucket.hash = hash;
     bucket.key = *key;
     bucket.used = true;
-    if (key->type == Type::kString) Retain(key->value.str);
+    bucket.short_size = kLongKey;
+    if (key->type == Type::kString) {
+      Retain(key->value.str);
+      if (key->value.str->size <= 8) {
+        bucket.short_size = key->value.str->size;
+        bucket.short_word = ShortWord(key->value.str->data, key->value.str->size);
+      }
+    }
     bucket.head = bucket.tail = kNone;
     const size_t mask = index.table.size() - 1;
     size_t i = hash & mask;
@@ -334,7 +337,6 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     ++index.used;
   } else if (index.buckets[b].head == kNone) {
     --index.empty_buckets;
-    index.table[index.buckets[b].slot] &= ~kEmptyBucketBit;
   }
   Bucket& bucket = index.buckets[b];
   EntryRec& r = entries_[e];

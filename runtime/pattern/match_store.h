@@ -106,6 +106,15 @@ class MatchStore {
   // match's key (false: none).
   template <typename KeyOf>
   void MoveAll(List from, List to, KeyOf key_of) {
+    if (lists_[from].size == 1) {
+      // (Most promotions move one match.)
+      const Entry e = lists_[from].head;
+      Unlink(e);
+      LinkBack(to, e);
+      Key key;
+      if (lists_[to].index >= 0 && key_of(entries_[e].pm, key)) LinkKey(e, key);
+      return;
+    }
     SortedEntries(from);
     const bool indexed = lists_[to].index >= 0;
     for (Entry e : sort_scratch_) {
@@ -122,10 +131,14 @@ class MatchStore {
   // Pushes with a key (null: in the list, but in no bucket: never found by key).
   Entry PushKeyed(List list, Pm pm, const Key* key);
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
-  Entry FindKey(List list, const Key& key) const {
-    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
-    const uint32_t b = FindBucket(index, key, Hash(key), false);
-    return b == kNone ? kNone : index.buckets[b].head;
+  // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
+  [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
+    switch (key.type) {
+      case Type::kString: return FindKeyAs<Type::kString>(list, key);
+      case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
+      case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
+      default: return FindKeyAs<Type::kLong>(list, key);
+    }
   }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
 
@@ -152,6 +165,10 @@ class MatchStore {
   struct Bucket {
     uint64_t hash = 0;
     Key key;
+    // A string key of at most 8 bytes also as ShortWord and its length (else
+    // kLongKey), so a lookup compares it without reading the string.
+    uint64_t short_word = 0;
+    uint32_t short_size = kLongKey;
     Entry head = kNone, tail = kNone;
     uint32_t slot = 0;  // its place in the table
     bool used = false;
@@ -194,60 +211,137 @@ class MatchStore {
     return x ^ (x >> 31);
   }
   // A fast hash of short keys (symbols, ids): whole words, the tail as two
-  // overlapping loads, then an avalanche.
+  // overlapping loads, then a multiply folded onto itself (the table takes
+  // the low bits, the tag the high ones).
+  static constexpr uint32_t kLongKey = ~uint32_t{0};
+  static uint64_t Load(const char* at, size_t bytes) {
+    uint64_t w = 0;
+    std::memcpy(&w, at, bytes);
+    return w;
+  }
+  // The n <= 8 bytes at p as one word, from at most two overlapping loads: for
+  // one n, distinct strings give distinct words.
+  static uint64_t ShortWord(const char* p, size_t n) {
+    if (n >= 4) return Load(p, 4) | (Load(p + n - 4, 4) << 32);
+    if (n == 0) return 0;
+    return (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
+           (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+  }
+  static uint64_t Fold(uint64_t x) {
+    const unsigned __int128 product = static_cast<unsigned __int128>(x) * 0x9fb21c651e98df25ULL;
+    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
+  }
+  static uint64_t HashShort(uint64_t word, size_t n) { return Fold((0x9e3779b97f4a7c15ULL ^ n) ^ word); }
   static uint64_t HashBytes(const char* p, size_t n) {
+    if (n <= 8) return HashShort(ShortWord(p, n), n);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    for (; n > 8; p += 8, n -= 8) h = (h ^ Load(p, 8)) * 0xff51afd7ed558ccdULL;
+    return Fold(h ^ ShortWord(p, n));
+  }
+  // Hash and equality of keys of type T (kLong stands for every 8-byte number).
+  template <Type T>
+  [[gnu::always_inline]] static uint64_t HashAs(eddy::Slot v) {
+    if constexpr (T == Type::kString) return HashBytes(v.str->data, v.str->size);
+    else if constexpr (T == Type::kInt) return Mix(static_cast<uint64_t>(static_cast<int64_t>(v.i32)));
+    else if constexpr (T == Type::kBool) return Mix(v.b ? 1 : 0);
+    else return Mix(static_cast<uint64_t>(v.i64));
+  }
+  template <Type T>
+  [[gnu::always_inline]] static bool EqualAs(eddy::Slot a, eddy::Slot b) {
+    if constexpr (T == Type::kString) return EqualStrings(a.str, b.str);
+    else if constexpr (T == Type::kInt) return a.i32 == b.i32;
+    else if constexpr (T == Type::kBool) return a.b == b.b;
+    else return a.i64 == b.i64;
+  }
+  static uint64_t Hash(const Key& key) {
+    switch (key.type) {
+      case Type::kString: return HashAs<Type::kString>(key.value);
+      case Type::kInt: return HashAs<Type::kInt>(key.value);
+      case Type::kBool: return HashAs<Type::kBool>(key.value);
+      default: return HashAs<Type::kLong>(key.value);
+    }
+  }
+  // Keys are mostly short (symbols, ids): compared as two overlapping loads.
+  [[gnu::always_inline]] static bool EqualStrings(const StrRep* a, const StrRep* b) {
+    if (a == b) return true;
+    const size_t n = a->size;
+    if (n != b->size) return false;
     auto load = [](const char* at, size_t bytes) {
       uint64_t w = 0;
       std::memcpy(&w, at, bytes);
       return w;
     };
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    for (; n > 8; p += 8, n -= 8) h = (h ^ load(p, 8)) * 0xff51afd7ed558ccdULL;
-    uint64_t tail = 0;
+    if (n > 16) return std::memcmp(a->data, b->data, n) == 0;
+    if (n >= 8) {
+      return ((load(a->data, 8) ^ load(b->data, 8)) | (load(a->data + n - 8, 8) ^ load(b->data + n - 8, 8))) == 0;
+    }
     if (n >= 4) {
-      tail = load(p, 4) | (load(p + n - 4, 4) << 32);
-    } else if (n > 0) {
-      tail = (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
-             (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
+      return ((load(a->data, 4) ^ load(b->data, 4)) | (load(a->data + n - 4, 4) ^ load(b->data + n - 4, 4))) == 0;
     }
-    return Mix(h ^ tail);
-  }
-  static uint64_t Hash(const Key& key) {
-    switch (key.type) {
-      case Type::kString: return HashBytes(key.value.str->data, key.value.str->size);
-      case Type::kInt: return Mix(static_cast<uint64_t>(static_cast<int64_t>(key.value.i32)));
-      case Type::kBool: return Mix(key.value.b ? 1 : 0);
-      default: return Mix(static_cast<uint64_t>(key.value.i64));
+    for (size_t i = 0; i < n; ++i) {
+      if (a->data[i] != b->data[i]) return false;
     }
+    return true;
   }
-  static bool EqualStrings(const StrRep* a, const StrRep* b);
   static bool Equal(const Key& a, const Key& b) {
     switch (a.type) {
-      case Type::kString: return EqualStrings(a.value.str, b.value.str);
-      case Type::kInt: return a.value.i32 == b.value.i32;
-      case Type::kBool: return a.value.b == b.value.b;
-      default: return a.value.i64 == b.value.i64;
+      case Type::kString: return EqualAs<Type::kString>(a.value, b.value);
+      case Type::kInt: return EqualAs<Type::kInt>(a.value, b.value);
+      case Type::kBool: return EqualAs<Type::kBool>(a.value, b.value);
+      default: return EqualAs<Type::kLong>(a.value, b.value);
     }
   }
-  // Table slots hold a bucket id, 31 bits of its key's hash (so a probe touches
-  // a bucket only when they agree) and whether the bucket is empty (a lookup
-  // passes over it: its key has no entries anyway).
+  // Table slots hold a bucket id and the high 32 bits of its key's hash (so a
+  // probe touches a bucket only when they agree). A key has at most one bucket;
+  // one whose entries are all gone stays (the key tends to come back) and is
+  // found with no entries.
   static constexpr uint64_t kEmptySlot = ~uint64_t{0};
-  static constexpr uint64_t kTagBits = 0xfffffffe00000000ULL;
-  static constexpr uint64_t kEmptyBucketBit = uint64_t{1} << 32;
+  static constexpr uint64_t kTagBits = 0xffffffff00000000ULL;
   static uint64_t SlotOf(uint32_t bucket, uint64_t hash) { return (hash & kTagBits) | bucket; }
-  // `with_empty`: also find a bucket without entries (to reuse it).
-  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash, bool with_empty) const {
+  // The first bucket on `hash`'s probe sequence that `is_key` accepts, or kNone.
+  template <typename IsKey>
+  [[gnu::always_inline]] static uint32_t Probe(const Index& index, uint64_t hash, IsKey is_key) {
     const size_t mask = index.table.size() - 1;
     const uint64_t tag = hash & kTagBits;
+    const uint64_t* table = index.table.data();
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      const uint64_t slot = index.table[i];
+      const uint64_t slot = table[i];
       if (slot == kEmptySlot) return kNone;
-      if ((slot & kTagBits) != tag || (!with_empty && (slot & kEmptyBucketBit))) continue;
+      if ((slot & kTagBits) != tag) continue;
       const uint32_t b = static_cast<uint32_t>(slot);
-      if (Equal(index.buckets[b].key, key)) return b;
+      if (is_key(index.buckets[b])) return b;
     }
   }
+  template <Type T>
+  [[gnu::always_inline]] uint32_t FindBucketAs(const Index& index, eddy::Slot key, uint64_t hash) const {
+    return Probe(index, hash, [key](const Bucket& b) { return EqualAs<T>(b.key.value, key); });
+  }
+  uint32_t FindBucket(const Index& index, const Key& key, uint64_t hash) const {
+    switch (key.type) {
+      case Type::kString: return FindBucketAs<Type::kString>(index, key.value, hash);
+      case Type::kInt: return FindBucketAs<Type::kInt>(index, key.value, hash);
+      case Type::kBool: return FindBucketAs<Type::kBool>(index, key.value, hash);
+      default: return FindBucketAs<Type::kLong>(index, key.value, hash);
+    }
+  }
+  template <Type T>
+  [[gnu::always_inline]] Entry FindKeyAs(List list, const Key& key) const {
+    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+    if constexpr (T == Type::kString) {
+      const uint32_t n = key.value.str->size;
+      if (n <= 8) {
+        const uint32_t b = FindShortString(index, ShortWord(key.value.str->data, n), n);
+        return b == kNone ? kNone : index.buckets[b].head;
+      }
+    }
+    const uint32_t b = FindBucketAs<T>(index, key.value, HashAs<T>(key.value));
+    return b == kNone ? kNone : index.buckets[b].head;
+  }
+  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n) const {
+    return Probe(index, HashShort(word, n),
+                 [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
+  }
+
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);
 

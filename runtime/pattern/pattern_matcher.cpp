@@ -55,10 +55,7 @@ void PatternMatcher::OnStream(uint32_t stream, const EventChunk& chunk, std::spa
     const PatternNodeSpec& node = spec_->nodes[nodes[k]];
     if (node.local) local_[k] = node.local->Eval(frame);
   }
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) != EventKind::kCurrent) continue;
-    state_->OnEvent(stream, chunk, row, local_);
-  }
+  state_->OnEvents(stream, chunk, rows, local_);
   state_->EnforceCap();
   End();
 }
@@ -90,9 +87,15 @@ void PatternMatcher::End() {
   if (pending.size() == 1 && next_ != nullptr) {
     next_->Process(pending, std::span<const uint32_t>(&first, 1));
   } else {
+    // `single` borrows each row's references from `pending` (and gives them
+    // back however the downstream call ends).
+    struct GiveBack {
+      EventChunk& chunk;
+      ~GiveBack() { chunk.ForgetRows(); }
+    } give_back{single};
     for (uint32_t i = 0; i < pending.size() && next_ != nullptr; ++i) {
-      single.Clear();
-      single.AppendCopy(pending, i);
+      single.ForgetRows();
+      single.AppendAdopted(pending.row(i), pending.nulls(i), pending.timestamp(i), EventKind::kCurrent);
       next_->Process(single, std::span<const uint32_t>(&first, 1));
     }
   }

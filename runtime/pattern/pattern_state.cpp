@@ -78,6 +78,9 @@ PatternScratch::PatternScratch(const PatternSpec& spec) {
   for (const PatternNodeSpec& n : spec.nodes) {
     frames.push_back(n.frame_schema != nullptr ? std::make_unique<EventChunk>(n.frame_schema) : nullptr);
   }
+  size_t arity = 0;
+  for (const Schema* schema : spec.stream_schemas) arity = std::max<size_t>(arity, schema->arity());
+  extra.resize(arity + 1);  // an event's attributes, then its timestamp
 }
 
 namespace {
@@ -134,6 +137,7 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       h.key_type = node(i).index->key.type;
     }
     hot_.push_back(h);
+    positions_.push_back({stores_[node(i).stream].get(), spec->IsCount(i)});
   }
   fresh_dirty_.assign(spec->stream_names.size(), 1);
   rearm_.assign(n, MatchStore::kNone);
@@ -245,7 +249,7 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (s.kind == PatternNodeKind::kLogicalAbsent && matches_.bound(pm, n)) {
     matches_.set_ts(copy, BindingTs(pm, n));
   }
-  TrackExpiry(copy);
+  if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
@@ -372,6 +376,19 @@ bool PatternState::PartnerCanProceed(uint32_t absent, Pm pm) {
 
 void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row,
                            std::span<const ColumnView> local) {
+  Offer(stream, chunk, row, local);
+}
+
+void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                            std::span<const ColumnView> local) {
+  for (uint32_t row : rows) {
+    if (chunk.kind(row) == EventKind::kCurrent) Offer(stream, chunk, row, local);
+  }
+}
+
+// (Inlined into the per-chunk loop: most events do little else than this.)
+inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
+                                std::span<const ColumnView> local) {
   chunk_ = &chunk;
   row_ = row;
   stream_ = stream;
@@ -392,13 +409,18 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
       }
     }
   }
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    const bool local_ok = local[k].data == nullptr || (!local[k].null(row) && local[k].at(row).b);
+  const uint32_t* node_ids = nodes.data();
+  const size_t node_count = nodes.size();
+  const bool sequence = spec_->sequence;
+  for (size_t k = 0; k < node_count; ++k) {
+    const ColumnView& l = local[k];
+    const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
     // A pattern state whose own condition fails has nothing to do: waiting
     // matches keep waiting. Sequences still drop what the event does not advance.
-    if (!local_ok && !spec_->sequence) continue;
-    const MatchStore::Entry first = FirstCandidate(nodes[k]);
-    if (first != MatchStore::kNone) ProcessEvent(nodes[k], local_ok, first);
+    if (!local_ok && !sequence) continue;
+    const uint32_t n = node_ids[k];
+    const MatchStore::Entry first = FirstCandidate(n);
+    if (first != MatchStore::kNone) ProcessEvent(n, local_ok, first);
   }
   if (current_ids_[stream] != MatchStore::kNone) {
     stores_[stream]->Release(current_ids_[stream]);
@@ -430,13 +452,15 @@ void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
   }
 }
 
-// pass[i]: whether candidate i satisfies state n's condition with this event.
-void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
+// Whether the candidates satisfy state n's condition with this event: the same
+// for all (returns 0 or 1) or, with a correlated condition, per candidate in
+// scratch pass (returns -1).
+int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
-  std::vector<uint8_t>& pass = scratch_->pass;
-  pass.assign(candidates.size(), local_ok ? 1 : 0);
   const PatternNodeSpec& s = node(n);
-  if (!local_ok || !s.correlated || candidates.empty()) return;
+  if (!local_ok || !s.correlated || candidates.empty()) return local_ok ? 1 : 0;
+  std::vector<uint8_t>& pass = scratch_->pass;
+  pass.resize(candidates.size());
   EventChunk& frame = *scratch_->frames[n];
   frame.Clear();  // borrowed values: nothing to release
   for (MatchStore::Entry e : candidates) {
@@ -444,15 +468,16 @@ void PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
     Gather(matches_.pm(e), s.frame, frame.mutable_row(r), frame.mutable_nulls(r));
   }
   // The event's attributes, then its timestamp, as constant columns.
-  std::vector<ColumnView>& extra = scratch_->extra;
+  std::vector<ColumnView>& extra = scratch_->extra;  // sized for every stream
   const uint32_t arity = chunk_->arity();
-  extra.resize(arity + 1);
   static const uint8_t kNotNull = 0;
   for (uint32_t a = 0; a < arity; ++a) extra[a] = {chunk_->row(row_) + a, chunk_->nulls(row_) + a, 0, 0};
   scratch_->event_ts.i64 = event_ts_;
   extra[arity] = {&scratch_->event_ts, &kNotNull, 0, 0};
-  const ColumnView v = s.correlated->Eval(EvalFrame{&frame, frame.size(), extra, scheduler_->now()});
+  const ColumnView v = s.correlated->Eval(
+      EvalFrame{&frame, frame.size(), std::span<const ColumnView>(extra.data(), arity + 1), scheduler_->now()});
   for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
+  return -1;
 }
 
 // A candidate that is done with (`stale`) is dropped; one the event does not
@@ -471,18 +496,19 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
   const PatternNodeSpec& s = node(n);
   const bool sequence = spec_->sequence;
   CollectCandidates(n, first);
-  EvaluateCandidates(n, local_ok);
+  const int uniform = EvaluateCandidates(n, local_ok);
   // Processing a candidate never touches another candidate of this list, nor
   // the scratch lists.
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
-  const std::vector<uint8_t>& pass = scratch_->pass;
+  const uint8_t* pass = scratch_->pass.data();
   const int32_t partner = s.partner;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const MatchStore::Entry e = candidates[i];
     const Pm pm = matches_.pm(e);
+    const bool passed = uniform >= 0 ? uniform != 0 : pass[i] != 0;
     switch (s.kind) {
       case PatternNodeKind::kStream:
-        if (pass[i]) {
+        if (passed) {
           matches_.set_ts(pm, event_ts_);
           if (s.last && s.next < 0 && s.every < 0 && s.callback < 0 && matches_.last_reference(e)) {
             // The match completes and goes: read the event in place, do not store it.
@@ -502,7 +528,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
 
       case PatternNodeKind::kLogical:
         // (`or` whose other side matched: done.)
-        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), pass[i])) {
+        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), passed)) {
           break;
         }
         BindEvent(n, pm);
@@ -521,7 +547,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         const uint32_t positions = static_cast<uint32_t>(spec_->nodes.size());
         const bool taken =
             (n + 1 < positions && matches_.bound(pm, n + 1)) || (n + 2 < positions && matches_.bound(pm, n + 2));
-        if (Skip(e, taken, pass[i])) break;
+        if (Skip(e, taken, passed)) break;
         AppendEvent(n, pm);
         matches_.set_ts(pm, event_ts_);
         const int32_t count = static_cast<int32_t>(matches_.count(pm, n));
@@ -541,7 +567,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
       }
 
       case PatternNodeKind::kAbsent:
-        if (!pass[i]) {
+        if (!passed) {
           if (sequence && s.callback >= 0) RequestStartReset(static_cast<uint32_t>(s.callback));
           break;
         }
@@ -554,7 +580,7 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
         break;
 
       case PatternNodeKind::kLogicalAbsent: {
-        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), pass[i])) {
+        if (Skip(e, s.logical == LogicalType::kOr && matches_.bound(pm, static_cast<uint32_t>(partner)), passed)) {
           break;
         }
         last_arrival_[n] = event_ts_;
@@ -736,7 +762,8 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
       continue;
     }
     uint32_t event = MatchStore::kNone;
-    if (spec_->IsCount(p)) {
+    const PositionHot& position = positions_[p];
+    if (position.counted) {
       if (ref.pick == PatternRef::Pick::kIndex) {
         event = matches_.EventFromOldest(pm, p, static_cast<uint32_t>(ref.index));
       } else if (ref.pick == PatternRef::Pick::kFromLast) {
@@ -748,7 +775,7 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
     slots[i].raw = 0;
     nulls[i] = 1;
     if (event == MatchStore::kNone) continue;
-    const EventStore& store = *stores_[node(p).stream];
+    const EventStore& store = *position.store;
     switch (ref.what) {
       case PatternRef::What::kBound:
         slots[i].b = true;
@@ -759,11 +786,14 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
         slots[i].i64 = store.timestamp(event);
         nulls[i] = 0;
         break;
-      case PatternRef::What::kAttribute:
-        if (event == MatchStore::kMarker || store.null(event, ref.attribute)) break;
-        slots[i] = store.slot(event, ref.attribute);
+      case PatternRef::What::kAttribute: {
+        if (event == MatchStore::kMarker) break;
+        const Slot* row = store.row(event);
+        if (store.nulls(event)[ref.attribute]) break;
+        slots[i] = row[ref.attribute];
         nulls[i] = 0;
         break;
+      }
     }
   }
 }

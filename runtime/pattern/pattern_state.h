@@ -77,6 +77,9 @@ class PatternState {
   // local[k]: the local condition of spec.stream_nodes[stream][k] for every row of
   // the chunk (data null: no local condition). Call between Sink Begin/End.
   void OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row, std::span<const ColumnView> local);
+  // OnEvent for each CURRENT row of `rows`, in order (one call per chunk).
+  void OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                std::span<const ColumnView> local);
   // Applies the cap after a batch of events.
   void EnforceCap();
 
@@ -119,11 +122,13 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
+  [[gnu::always_inline]] void Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
+                                    std::span<const ColumnView> local);
   [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
-  void EvaluateCandidates(uint32_t n, bool local_ok);
+  int EvaluateCandidates(uint32_t n, bool local_ok);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
@@ -163,6 +168,12 @@ class PatternState {
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
   std::vector<NodeHot> hot_;
+  // What Gather reads of a position, packed.
+  struct PositionHot {
+    const EventStore* store;
+    bool counted;
+  };
+  std::vector<PositionHot> positions_;
   // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
   std::vector<uint8_t> fresh_dirty_;
 

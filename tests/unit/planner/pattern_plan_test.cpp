@@ -116,6 +116,18 @@ TEST_CASE("equalities that cannot be an index stay conditions") {
   CHECK(Has(Plan("from e1=A, e2=B[sym == e1.sym] select e1.x"), "1: stream e2=B[(sym == e1.sym)] last correlated(1)\n"));
 }
 
+TEST_CASE("a select of plain projections takes the matcher's rows as they are") {
+  CHECK(Has(Plan("from e1=A -> e2=B select e1.sym, e2.x as x2"), "Select e1.sym, e2.x as x2 (rows passed through)"));
+  CHECK(Has(Plan("from e1=A -> e2=B select e2.x, e1.sym"), "(rows passed through)"));
+  // Anything computed, repeated, filtered, ordered, limited or aggregated goes through the selector.
+  for (const char* select : {"select e1.x + 1 as y", "select e1.x, e1.x as y",
+                             "select e1.x having e1.x > 2", "select e1.x limit 1", "select e1.x order by x",
+                             "select count() as n", "select e1.x output last every 2 events"}) {
+    const std::string plan = Plan(std::string("from e1=A -> e2=B ") + select);
+    CHECK_MESSAGE(plan.find("passed through") == std::string::npos, select << "\n" << plan);
+  }
+}
+
 TEST_CASE("the cap on partial matches: default, compile option, per query") {
   CHECK(Has(Plan("from e1=A -> e2=B select e1.x"), "(at most 1000000 partial matches)"));
   auto app = App::Compile(std::string(kStreams) + "from e1=A -> e2=B select e1.x insert into O;",

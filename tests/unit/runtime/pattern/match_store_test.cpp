@@ -2,6 +2,7 @@
 // freeing, timestamp-ordered promotion, the hash index and the cap's eviction.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,55 @@ TEST_CASE("string keys compare by content; a match without a key is in the list 
   Release(other_ibm);
   f.store.Unhold(a);
   f.store.Unhold(b);
+}
+
+TEST_CASE("string keys of every length are told apart by content; emptied keys are found empty and reused") {
+  Fixture f;
+  f.store.MakeIndexed(0, Type::kString);
+  // Lengths 0..24 cover the short, word and long comparisons; keys of one
+  // length differ in their first, middle or last byte.
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 24; ++n) {
+    const std::string base(n, 'a');
+    texts.push_back(base);
+    if (n == 0) continue;
+    for (size_t at : {size_t{0}, n / 2, n - 1}) {
+      std::string t = base;
+      t[at] = 'b';
+      if (std::find(texts.begin(), texts.end(), t) == texts.end()) texts.push_back(t);
+    }
+  }
+  auto key_of = [](StrRep* s) { return MatchStore::Key{Type::kString, Slot{.str = s}}; };
+  std::vector<MatchStore::Entry> entries;
+  for (const std::string& t : texts) {
+    StrRep* s = StrRep::Make(t);
+    const MatchStore::Pm pm = f.store.New();
+    const MatchStore::Key key = key_of(s);
+    entries.push_back(f.store.PushKeyed(0, pm, &key));
+    f.store.Unhold(pm);
+    Release(s);
+  }
+  // Every other key loses its entry; the rest are found through them.
+  for (size_t i = 0; i < texts.size(); i += 2) f.store.Remove(entries[i]);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    StrRep* probe = StrRep::Make(texts[i]);  // another copy: compared by content
+    const MatchStore::Entry found = f.store.FindKey(0, key_of(probe));
+    if (i % 2 == 0) {
+      CHECK_MESSAGE(found == MatchStore::kNone, "'" << texts[i] << "'");
+    } else {
+      CHECK_MESSAGE(found == entries[i], "'" << texts[i] << "'");
+      if (found != MatchStore::kNone) CHECK(f.store.NextWithKey(found) == MatchStore::kNone);
+    }
+    Release(probe);
+  }
+  // An emptied key comes back.
+  StrRep* again = StrRep::Make(texts[0]);
+  const MatchStore::Pm pm = f.store.New();
+  const MatchStore::Key key = key_of(again);
+  const MatchStore::Entry back = f.store.PushKeyed(0, pm, &key);
+  f.store.Unhold(pm);
+  CHECK(f.store.FindKey(0, key) == back);
+  Release(again);
 }
 
 TEST_CASE("eviction takes the oldest started match, from every list") {
