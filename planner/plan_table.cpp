@@ -10,6 +10,7 @@
 
 #include "planner/app_planner.h"
 #include "planner/ast_text.h"
+#include "planner/scope.h"
 #include "planner/spec_copies.h"
 #include "runtime/expr/factory.h"
 #include "runtime/table/in_table.h"
@@ -17,12 +18,6 @@
 
 namespace eddy::planner {
 namespace {
-
-std::vector<std::string> ColumnNames(const runtime::Schema& schema) {
-  std::vector<std::string> names;
-  for (const auto& a : schema.attributes()) names.push_back(a.name);
-  return names;
-}
 
 // `T.col`, at `offset + col` of a probe frame; anything else: `Other`.
 class TableColumnScope : public Scope {
@@ -34,7 +29,7 @@ class TableColumnScope : public Scope {
     if (ref.qualifier != table_ || ref.inner || ref.fault || ref.index) return Other(ref, span);
     const int32_t slot = schema_->Find(ref.name);
     if (slot < 0) {
-      const std::string close = ClosestName(ref.name, ColumnNames(*schema_));
+      const std::string close = ClosestName(ref.name, AttributeNames(*schema_));
       Fail(span, "no attribute '" + ref.name + "' in table '" + table_ + "'" +
                      (close.empty() ? "" : " (did you mean '" + close + "'?)"));
     }
@@ -65,7 +60,7 @@ class ActionScope final : public TableColumnScope {
     }
     const int32_t slot = output_->Find(ref.name);
     if (slot < 0) {
-      const std::string close = ClosestName(ref.name, ColumnNames(*output_));
+      const std::string close = ClosestName(ref.name, AttributeNames(*output_));
       Fail(span, "no attribute '" + ref.name + "' in the query's output " + output_->ToString() +
                      (close.empty() ? "" : " (did you mean '" + close + "'?)") + "; write '" + table_ + "." +
                      ref.name + "' for the table's column");
@@ -245,7 +240,7 @@ QueryRecipe::Make AppPlanner::PlanTableOutput(const ast::OutputAction& action, c
       }
       const int32_t column = def.schema->Find(ref.name);
       if (column < 0) {
-        const std::string close = ClosestName(ref.name, ColumnNames(*def.schema));
+        const std::string close = ClosestName(ref.name, AttributeNames(*def.schema));
         Fail(assignment.span, "no attribute '" + ref.name + "' in table '" + action.target + "'" +
                                   (close.empty() ? "" : " (did you mean '" + close + "'?)"));
       }

@@ -3,13 +3,13 @@
 #include "planner/ast_text.h"
 
 namespace eddy::planner {
-namespace {
-
 std::vector<std::string> AttributeNames(const runtime::Schema& schema) {
   std::vector<std::string> names;
   for (const auto& a : schema.attributes()) names.push_back(a.name);
   return names;
 }
+
+namespace {
 
 std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
   const std::string close = ClosestName(name, candidates);

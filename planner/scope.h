@@ -10,6 +10,9 @@
 
 namespace eddy::planner {
 
+// The attribute names of `schema`, in order (for "did you mean" suggestions).
+std::vector<std::string> AttributeNames(const runtime::Schema& schema);
+
 // One input of a query: a stream read under its id (or an alias), whose attributes
 // start at `offset` in the frame.
 struct ScopeInput {
