@@ -102,18 +102,22 @@ class AggregateImpl final : public AggregateColumn {
     Slot* out_data = out.data();
     uint8_t* out_nulls = out.nulls();
     const uint32_t v = window.values_at();
+    State* states = states_.data();
     return window.Walk<kHasArg ? 1 : 0>(
         chunk, rows,
-        [this, v](uint32_t g, const Slot* entry) {
+        [&states, v](uint32_t g, const Slot* entry) {
           const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
-          Policy::Remove(states_[g], kHasArg ? entry[v] : Slot{}, null);
+          Policy::Remove(states[g], kHasArg ? entry[v] : Slot{}, null);
         },
-        [this, v, out_data, out_nulls](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
+        [this, &states, v, out_data, out_nulls](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
           if (fresh) {
-            if (g >= states_.size()) states_.resize(g + 1);
-            states_[g] = State{};
+            if (g >= states_.size()) {
+              states_.resize(g + 1);
+              states = states_.data();
+            }
+            states[g] = State{};
           }
-          State& state = states_[g];
+          State& state = states[g];
           const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
           Policy::Add(state, kHasArg ? entry[v] : Slot{}, null);
           bool result_null = false;

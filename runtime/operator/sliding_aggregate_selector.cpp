@@ -26,9 +26,13 @@ SlidingAggregateSelector::SlidingAggregateSelector(const WindowConfig& window, A
 void SlidingAggregateSelector::GrowHeld() {
   const uint32_t grown = ring_.capacity == 0 ? 16 : ring_.capacity * 2;
   std::vector<Slot> held(size_t{grown} * stride_);
-  for (uint32_t i = 0; i < ring_.size; ++i) {
-    const size_t from = size_t{(ring_.head + i) & ring_.mask} * stride_;
-    std::memcpy(held.data() + size_t{i} * stride_, held_.data() + from, sizeof(Slot) * stride_);
+  // The held entries in order: from the head to the end, then the wrapped part.
+  const uint32_t first = std::min(ring_.size, ring_.capacity - ring_.head);
+  if (first > 0) {
+    std::memcpy(held.data(), held_.data() + size_t{ring_.head} * stride_, sizeof(Slot) * stride_ * first);
+  }
+  if (ring_.size > first) {
+    std::memcpy(held.data() + size_t{first} * stride_, held_.data(), sizeof(Slot) * stride_ * (ring_.size - first));
   }
   held_.swap(held);
   ring_ = {held_.data(), 0, ring_.size, grown - 1, grown};
@@ -75,31 +79,39 @@ void SlidingAggregateSelector::Process(const EventChunk& chunk, std::span<const 
     FlushOps(count);
   }
   if (!arrived) return;  // the window would have emitted nothing
+  ++chunks_;
   if (groups_) FreeEmptiedGroups();
-  if (timed_) ArmTimer();
+  if (timed_) ArmTimer(latest_ + window_.time_ms);
   EmitRows(chunk, rows, frame);
 }
 
-void SlidingAggregateSelector::ArmTimer() {
+void SlidingAggregateSelector::ArmTimer(int64_t due) {
   if (timer_armed_ || ring_.size == 0) return;
   timer_armed_ = true;
-  // Every held event is due by then (latest_ is the largest held timestamp).
-  scheduler_->Schedule(latest_ + window_.time_ms, this);
+  chunks_at_arm_ = chunks_;
+  scheduler_->Schedule(due, this);
 }
 
 void SlidingAggregateSelector::OnTimer(int64_t due) {
   timer_armed_ = false;
+  const bool idle = chunks_ == chunks_at_arm_;
+  if (!idle || !idle_once_) {
+    idle_once_ = idle;
+    ArmTimer(due + std::max<int64_t>(window_.time_ms, 1));
+    return;
+  }
+  idle_once_ = false;
   uint32_t count = 0;
   auto remove = [&](uint32_t g, const Slot* entry) {
     QueueOp({g, 0, SlideOp::Kind::kRemove, static_cast<uint32_t>(entry[0].raw >> 32)}, entry, count);
   };
   Ring r = ring_;
   int64_t* sizes = group_sizes_.data();
-  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) RetractOldest(r, sizes, remove);
+  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) RetractOldest(r, groups_ != nullptr, sizes, remove);
   ring_ = r;
   FlushOps(count);  // removes only: no result is written
   if (groups_) FreeEmptiedGroups();
-  ArmTimer();
+  ArmTimer(due + std::max<int64_t>(window_.time_ms, 1));
 }
 
 }  // namespace eddy::runtime

@@ -19,8 +19,11 @@
 //
 // Timers only reclaim memory: what the window expires changes nothing anyone
 // sees until the next arrival, which first retracts every event whose time is
-// up, so one timer at the newest event's expiry clears an idle window. Not
-// thread-safe.
+// up. (In playback the clock moves to a chunk's last timestamp before the
+// chunk is handled, so a timer due then would always beat the arrivals to it.)
+// A timer checks every T while events are held and clears only a window that
+// stayed idle for two checks in a row: an idle window is empty within 3T of
+// its last arrival. Not thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -72,13 +75,13 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   };
   // Retracts the oldest held event; `sizes` is group_sizes_.data() (group by).
   template <typename Remove>
-  [[gnu::always_inline]] void RetractOldest(Ring& r, int64_t* sizes, Remove& remove) {
+  [[gnu::always_inline]] void RetractOldest(Ring& r, bool grouped, int64_t* sizes, Remove& remove) {
     const Slot* entry = r.held + size_t{r.head} * stride_;
     const uint32_t g = static_cast<uint32_t>(entry[0].raw);
     remove(g, static_cast<const Slot*>(entry));
     r.head = (r.head + 1) & r.mask;
     --r.size;
-    if (groups_ && --sizes[g] == 0) emptied_.push_back(g);
+    if (grouped && --sizes[g] == 0) emptied_.push_back(g);
   }
   int64_t OldestTime(const Ring& r) const { return r.held[size_t{r.head} * stride_ + 1].i64; }
   void GrowHeld();
@@ -93,7 +96,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
       count = 0;
     }
   }
-  void ArmTimer();
+  // Sets the timer for `due` unless it is set.
+  void ArmTimer(int64_t due);
 
   const WindowConfig window_;
   const bool timed_;  // time, timeLength: events leave once ts + T <= clock
@@ -101,6 +105,9 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   Scheduler* scheduler_;
   bool timer_armed_ = false;
   int64_t latest_ = INT64_MIN;  // the largest timestamp held (timer due - T)
+  uint64_t chunks_ = 0;        // chunks with arrivals so far
+  uint64_t chunks_at_arm_ = 0;  // chunks_ when the timer was set
+  bool idle_once_ = false;      // the last check found no arrival since the one before
 
   // The held events, oldest first, in a ring of `stride_` slots each: the group
   // id with the arguments' null flags above it (bit k: argument k is null),
@@ -129,6 +136,8 @@ bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uin
   const uint32_t stride = stride_;
   const ColumnView* args = chunk_args_.data();
   uint32_t* group_of_row = group_of_row_.data();
+  GroupTable* const table = groups_.get();
+  const bool grouped = table != nullptr;
   int64_t* sizes = group_sizes_.data();
   Ring r = ring_;
   bool arrived = false;
@@ -136,13 +145,13 @@ bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uin
     if (chunk.kind(row) != EventKind::kCurrent) continue;  // as the window: arrivals only
     arrived = true;
     if (timed_) {
-      while (r.size > 0 && OldestTime(r) + time_ms <= now) RetractOldest(r, sizes, remove);
+      while (r.size > 0 && OldestTime(r) + time_ms <= now) RetractOldest(r, grouped, sizes, remove);
     }
-    if (r.size >= length) RetractOldest(r, sizes, remove);
+    if (r.size >= length) RetractOldest(r, grouped, sizes, remove);
     uint32_t g = 0;
     bool fresh = false;
-    if (groups_) {
-      g = groups_->FindOrAdd(key_views_, row);
+    if (grouped) {
+      g = table->FindOrAdd(key_views_, row);
       if (g >= group_sizes_.size()) {
         group_sizes_.resize(g + 1, 0);
         sizes = group_sizes_.data();
