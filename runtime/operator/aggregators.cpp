@@ -117,12 +117,8 @@ class AggregateImpl final : public AggregateColumn {
             }
             states[g] = State{};
           }
-          State& state = states[g];
           const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
-          Policy::Add(state, kHasArg ? entry[v] : Slot{}, null);
-          bool result_null = false;
-          out_data[row] = Policy::Result(state, result_null);
-          out_nulls[row] = result_null;
+          AddAndWrite(states[g], kHasArg ? entry[v] : Slot{}, null, out_data, out_nulls, row);
         });
   }
 
@@ -141,11 +137,16 @@ class AggregateImpl final : public AggregateColumn {
         continue;
       }
       if (op.kind == SlideOp::Kind::kAddFresh) state = State{};
-      Policy::Add(state, value, null);
-      bool result_null = false;
-      out_data[op.row] = Policy::Result(state, result_null);
-      out_nulls[op.row] = result_null;
+      AddAndWrite(state, value, null, out_data, out_nulls, op.row);
     }
+  }
+
+  // Adds a value to `state` and writes the running result to out[row].
+  static void AddAndWrite(State& state, Slot value, bool null, Slot* out_data, uint8_t* out_nulls, uint32_t row) {
+    Policy::Add(state, value, null);
+    bool result_null = false;
+    out_data[row] = Policy::Result(state, result_null);
+    out_nulls[row] = result_null;
   }
 
   Type result_type_;

@@ -7,7 +7,8 @@
 // aggregate argument values and (timed windows) its timestamp. An arrival turns
 // into the same sequence of aggregate steps the general path makes (the events
 // it pushes out are retracted from their groups, then it is added to its own),
-// applied per chunk in one typed loop per aggregate (AggregateColumn::Slide);
+// in one typed loop per chunk (AggregateColumn::SlideWindow) for a query with
+// one aggregate, else queued and applied per aggregate (AggregateColumn::Slide);
 // output rows are computed over the arriving rows themselves (steps 2-4 are
 // AggregateSelector's). Results are identical to the general path's.
 //
@@ -31,7 +32,6 @@
 #include <vector>
 
 #include "runtime/operator/aggregate_selector.h"
-#include "runtime/ring_buffer.h"
 #include "runtime/window/window.h"
 
 namespace eddy::runtime {
@@ -61,7 +61,7 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   uint32_t arg_count() const { return arg_count_; }
 
  private:
-  // Aggregate steps are queued in batches of this many (bounded scratch).
+  // Steps are queued (several aggregates) in batches of this many.
   static constexpr uint32_t kOpBatch = 1024;
 
   // The ring of held events, in locals while a chunk is handled (stores
