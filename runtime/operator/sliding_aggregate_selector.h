@@ -134,11 +134,18 @@ bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uin
   const uint32_t arg_count = kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_;
   const uint32_t values_at = values_at_;
   const uint32_t stride = stride_;
+  // Views copied to locals: read through members they would be reloaded
+  // after every store.
   const ColumnView* args = chunk_args_.data();
+  const ColumnView arg0 = arg_count > 0 ? args[0] : ColumnView{};
+  const std::span<const ColumnView> all_keys(key_views_);
+  const ColumnView key0 = all_keys.empty() ? ColumnView{} : all_keys[0];
+  const std::span<const ColumnView> keys = all_keys.size() == 1 ? std::span<const ColumnView>(&key0, 1) : all_keys;
   uint32_t* group_of_row = group_of_row_.data();
   GroupTable* const table = groups_.get();
   const bool grouped = table != nullptr;
   int64_t* sizes = group_sizes_.data();
+  size_t group_count = group_sizes_.size();
   Ring r = ring_;
   bool arrived = false;
   for (uint32_t row : rows) {
@@ -151,10 +158,11 @@ bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uin
     uint32_t g = 0;
     bool fresh = false;
     if (grouped) {
-      g = table->FindOrAdd(key_views_, row);
-      if (g >= group_sizes_.size()) {
+      g = table->FindOrAdd(keys, row);
+      if (g >= group_count) {
         group_sizes_.resize(g + 1, 0);
         sizes = group_sizes_.data();
+        group_count = group_sizes_.size();
       }
       fresh = sizes[g]++ == 0;
       group_of_row[row] = g;
@@ -167,9 +175,14 @@ bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uin
     Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
     ++r.size;
     uint64_t null_args = 0;
-    for (uint32_t k = 0; k < arg_count; ++k) {
-      entry[values_at + k] = args[k].at(row);
-      null_args |= uint64_t{args[k].null(row)} << k;
+    if (kArgs == 1) {
+      entry[values_at] = arg0.at(row);
+      null_args = uint64_t{arg0.null(row)};
+    } else {
+      for (uint32_t k = 0; k < arg_count; ++k) {
+        entry[values_at + k] = args[k].at(row);
+        null_args |= uint64_t{args[k].null(row)} << k;
+      }
     }
     entry[0].raw = g | (null_args << 32);
     if (timed_) {
