@@ -131,20 +131,31 @@ void AggregateSelector::EmitRows(const EventChunk& chunk, std::span<const uint32
   int32_t* slot_of_group = group_slot_.data();
   const uint32_t* group_of_row = group_of_row_.data();
   uint32_t count = 0;
-  for (uint32_t row : rows) {
-    const EventKind kind = chunk.kind(row);
-    if (!Eligible(select, kind)) continue;
-    if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
-    if (!by_group) {
-      selected[count++] = row;
-      continue;
-    }
-    int32_t& slot = slot_of_group[group_of_row[row]];
-    if (slot < 0) {
-      slot = static_cast<int32_t>(count);
-      selected[count++] = row;
-    } else {
+  const EventKind* kinds = chunk.kinds();
+  if (by_group && !select.having && select.emit_current && !select.emit_expired) {
+    // The common case without the general loop's tests: current rows, by group.
+    for (uint32_t row : rows) {
+      if (kinds[row] != EventKind::kCurrent) continue;
+      int32_t& slot = slot_of_group[group_of_row[row]];
+      if (slot < 0) slot = static_cast<int32_t>(count++);
       selected[slot] = row;
+    }
+  } else {
+    for (uint32_t row : rows) {
+      const EventKind kind = kinds[row];
+      if (!Eligible(select, kind)) continue;
+      if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
+      if (!by_group) {
+        selected[count++] = row;
+        continue;
+      }
+      int32_t& slot = slot_of_group[group_of_row[row]];
+      if (slot < 0) {
+        slot = static_cast<int32_t>(count);
+        selected[count++] = row;
+      } else {
+        selected[slot] = row;
+      }
     }
   }
   if (by_group) {
