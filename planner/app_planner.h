@@ -57,6 +57,8 @@ struct PlannedInput {
   // The last processor, when it is a window, and whether a join can search it.
   std::optional<Node> last_window;
   bool last_window_searchable = false;
+  // Its configuration, for a query's own window (not a join's or a named one's).
+  std::optional<runtime::WindowConfig> last_window_config;
   // Events pass a window (the query's own, or a named window it reads).
   bool windowed = false;
   // Set by inputs that can skip work for EXPIRED and RESET rows when nothing

@@ -13,6 +13,7 @@
 #include "runtime/operator/insert_into.h"
 #include "runtime/operator/rate_limiter.h"
 #include "runtime/operator/selector.h"
+#include "runtime/operator/sliding_aggregate_selector.h"
 #include "runtime/operator/snapshot_limiter.h"
 #include "runtime/operator/stream_functions.h"
 #include "runtime/window/expression_window.h"
@@ -47,6 +48,73 @@ int64_t NonNegativeConstant(const ast::Expr& expr, std::string_view what) {
   const int64_t n = v->type() == Type::kInt ? v->as_int() : v->as_long();
   if (n < 0) Fail(expr.span, std::string(what) + " must not be negative, got " + std::to_string(n));
   return n;
+}
+
+// Whether `e` depends on nothing but the attributes of the event it is
+// evaluated on: no clock, timestamp, table, randomness or state.
+bool DependsOnAttributesOnly(const ast::Expr& e) {
+  switch (e.kind) {
+    case ast::Expr::Kind::kLiteral:
+    case ast::Expr::Kind::kAttribute: return true;
+    case ast::Expr::Kind::kNot:
+    case ast::Expr::Kind::kIsNull: return DependsOnAttributesOnly(*e.lhs);
+    case ast::Expr::Kind::kBinary: return DependsOnAttributesOnly(*e.lhs) && DependsOnAttributesOnly(*e.rhs);
+    case ast::Expr::Kind::kCall: {
+      static constexpr const char* kPure[] = {"cast", "convert", "ifThenElse", "coalesce", "default",
+                                              "maximum", "minimum"};
+      if (!e.call.ns.empty()) return false;
+      bool pure = false;
+      for (const char* name : kPure) pure = pure || EqualsIgnoreCase(e.call.name, name);
+      if (!pure) return false;
+      for (const ast::ExprPtr& arg : e.call.args) {
+        if (!DependsOnAttributesOnly(*arg)) return false;
+      }
+      return true;
+    }
+    case ast::Expr::Kind::kIn: return false;
+  }
+  return false;
+}
+
+// Whether every aggregate call in `e` has arguments that depend on the event's
+// attributes only.
+bool AggregateArgsDependOnAttributesOnly(const ast::Expr& e) {
+  if (e.kind == ast::Expr::Kind::kCall && IsAggregateFunction(e.call.ns, e.call.name)) {
+    for (const ast::ExprPtr& arg : e.call.args) {
+      if (!DependsOnAttributesOnly(*arg)) return false;
+    }
+    return true;
+  }
+  if (e.lhs && !AggregateArgsDependOnAttributesOnly(*e.lhs)) return false;
+  if (e.rhs && !AggregateArgsDependOnAttributesOnly(*e.rhs)) return false;
+  for (const ast::ExprPtr& arg : e.call.args) {
+    if (!AggregateArgsDependOnAttributesOnly(*arg)) return false;
+  }
+  return true;
+}
+
+// Whether the query's window and aggregating selector can run fused
+// (runtime/operator/sliding_aggregate_selector.h states what that requires).
+bool CanFuseWindow(const runtime::WindowConfig& window, const ast::Selector& sel,
+                   const std::vector<runtime::AggregateSpec>& aggregates, const runtime::SelectorSpec& spec) {
+  using Kind = runtime::WindowConfig::Kind;
+  const bool sliding = (window.kind == Kind::kLength && window.length > 0) || window.kind == Kind::kTime ||
+                       (window.kind == Kind::kTimeLength && window.length > 0);
+  // The fused window keeps one null flag per argument in a 32-bit field.
+  if (!sliding || spec.emit_expired || spec.snapshot_feed || aggregates.size() > 32) return false;
+  for (const runtime::AggregateSpec& aggregate : aggregates) {
+    if (aggregate.args.size() > 1) return false;
+    for (const runtime::EvaluatorPtr& arg : aggregate.args) {
+      if (arg->type() == Type::kString || arg->type() == Type::kObject) return false;
+    }
+  }
+  for (const ast::ExprPtr& key : sel.group_by) {
+    if (!DependsOnAttributesOnly(*key)) return false;
+  }
+  for (const ast::OutputAttribute& attr : sel.attributes) {
+    if (!AggregateArgsDependOnAttributesOnly(*attr.expr)) return false;
+  }
+  return !sel.having || AggregateArgsDependOnAttributesOnly(*sel.having);
 }
 
 // An attribute read, compiled from a synthetic reference (select *).
@@ -340,6 +408,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
     planned.expired_in_arrival_order = false;
     planned.last_window.reset();
     planned.last_window_searchable = false;
+    planned.last_window_config.reset();
     switch (handler.kind) {
       case ast::StreamHandler::Kind::kFilter: {
         runtime::EvaluatorPtr* condition =
@@ -370,6 +439,7 @@ void AppPlanner::PlanHandlers(const ast::StreamInput& input, PlannedInput& plann
         planned.last_window = Append(planned, [config = *config, schema = planned.schema](QueryRecipe::Context& c) {
           return runtime::MakeWindow(config, schema, c.clock());
         });
+        planned.last_window_config = *config;
         {
           // Whether a join can search it: ask a window made for the question.
           std::vector<runtime::RowRun> probe;
@@ -697,9 +767,11 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     spec.pass_through = in.adopt_output_schema(out_schema);
   }
   if (in.finish) in.finish(in);
+  const bool fused = options_.fuse_sliding_aggregates && in.last_window_config && !(aggregates.empty() && group_keys.empty()) &&
+                     CanFuseWindow(*in.last_window_config, sel, aggregates, spec);
   // Expired events then reach no output: the window may deliver those its timers
   // expire together with the next arrival.
-  if (in.last_window && !spec.emit_expired) {
+  if (in.last_window && !spec.emit_expired && !fused) {
     recipe_->Then([w = *in.last_window](QueryRecipe::Context& c) {
       c.node<runtime::Window>(w)->set_lazy_timer_expiry(true);
     });
@@ -724,11 +796,21 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
     aggregate_spec.expired_in_arrival_order = in.expired_in_arrival_order;
     runtime::AggregateSelectorSpec* kept = recipe_->Keep(std::move(aggregate_spec));
     const std::vector<AggregateMaker>* kept_makers = recipe_->Keep(std::move(makers));
-    const QueryRecipe::Node selector = Append(in, [kept, kept_makers](QueryRecipe::Context& c) {
-      return std::make_unique<runtime::AggregateSelector>(
-          TakeSpec(c, kept, [&](const runtime::AggregateSelectorSpec& s) { return CopySpec(s, *kept_makers); }),
-          c.clock());
-    });
+    const auto take = [kept, kept_makers](QueryRecipe::Context& c) {
+      return TakeSpec(c, kept, [&](const runtime::AggregateSelectorSpec& s) { return CopySpec(s, *kept_makers); });
+    };
+    QueryRecipe::Node selector;
+    if (fused) {
+      // The window's node becomes the fused window and selector.
+      selector = *in.last_window;
+      recipe_->Replace(selector, [take, window = *in.last_window_config](QueryRecipe::Context& c) {
+        return std::make_unique<runtime::SlidingAggregateSelector>(window, take(c), c.clock());
+      });
+    } else {
+      selector = Append(in, [take](QueryRecipe::Context& c) {
+        return std::make_unique<runtime::AggregateSelector>(take(c), c.clock());
+      });
+    }
     if (query.rate.kind != ast::OutputRate::Kind::kNone) key_tracking_selector = selector;
   }
   // Called by a rate limiter's step, after the selector's.

@@ -25,6 +25,10 @@ struct PlanOptions {
   bool playback = false;
   // Live partial matches per pattern query (@info(max.partial.matches=...) overrides).
   size_t max_partial_matches = 1'000'000;
+  // Fuse a sliding window with the aggregation it feeds where results allow
+  // (runtime/operator/sliding_aggregate_selector.h). Off only in tests that
+  // compare the fused path with the general one.
+  bool fuse_sliding_aggregates = true;
   // Where #log() and runtime warnings write; defaults to stderr.
   std::function<void(std::string_view priority, std::string_view line)> log_sink;
 };

@@ -56,6 +56,8 @@ class QueryRecipe final : public runtime::InstanceFactory {
 
   // A step making one processor; returns its node.
   Node Add(Make make);
+  // Makes node `n` with `make` instead of the step it was added with.
+  void Replace(Node n, Make make) { makes_[n] = std::move(make); }
   // A step run after every processor is made, in the order added.
   void Then(Wire wire);
   // nodes[from]->set_next(nodes[to]).

@@ -115,6 +115,7 @@ class EventChunk {
   const Slot* slots() const { return slots_.data(); }
   const uint8_t* null_flags() const { return nulls_.data(); }
   const int64_t* timestamps() const { return timestamps_.data(); }
+  const EventKind* kinds() const { return kinds_.data(); }
 
   // Appends a row with every attribute null and returns its index. The caller
   // fills it with Set*/SetSlot, which take care of references.

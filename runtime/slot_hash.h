@@ -27,7 +27,7 @@ inline uint64_t Avalanche(uint64_t x) {
 // The bytes of a string of 0..8 bytes as one word, without a variable-length
 // copy: two overlapping 4-byte loads, or three single bytes. Together with the
 // length it identifies the string.
-inline uint64_t LoadShort(const char* p, uint32_t n) {
+[[gnu::always_inline]] inline uint64_t LoadShort(const char* p, uint32_t n) {
   if (n >= 4) {
     uint32_t lo, hi;
     std::memcpy(&lo, p, 4);

@@ -20,14 +20,17 @@ const EventChunk* AggregateSelector::TrackEmittedKeys() {
   return emitted_keys_.get();
 }
 
+void AggregateSelector::EvalKeys(const EvalFrame& frame) {
+  key_views_.clear();
+  for (const EvaluatorPtr& key : spec_.group_keys) key_views_.push_back(key->Eval(frame));
+}
+
 void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows) {
   const uint32_t n = chunk.size();
   group_of_row_.assign(n, 0);
   fresh_.assign(n, 0);
   emptied_.clear();
-  const EvalFrame frame{&chunk, n, {}, clock_->now()};
-  key_views_.clear();
-  for (const EvaluatorPtr& key : spec_.group_keys) key_views_.push_back(key->Eval(frame));
+  EvalKeys(EvalFrame{&chunk, n, {}, clock_->now()});
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
     if (kind == EventKind::kReset) {
@@ -60,28 +63,6 @@ void AggregateSelector::AssignGroups(const EventChunk& chunk, std::span<const ui
   }
 }
 
-void AggregateSelector::CollapseRows() {
-  // Without group by: the last eligible row. With group by: each group's last
-  // eligible row, groups in order of their first eligible row.
-  if (!groups_) {
-    if (selected_.size() > 1) selected_ = {selected_.back()};
-    return;
-  }
-  collapsed_.clear();
-  for (uint32_t row : selected_) {
-    const uint32_t g = group_of_row_[row];
-    if (g >= group_slot_.size()) group_slot_.resize(g + 1, -1);
-    if (group_slot_[g] < 0) {
-      group_slot_[g] = static_cast<int32_t>(collapsed_.size());
-      collapsed_.push_back(row);
-    } else {
-      collapsed_[static_cast<size_t>(group_slot_[g])] = row;
-    }
-  }
-  for (uint32_t row : collapsed_) group_slot_[group_of_row_[row]] = -1;
-  selected_.swap(collapsed_);
-}
-
 void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   const uint32_t n = chunk.size();
   GroupAssignment assignment;
@@ -92,7 +73,6 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
 
   // 1. Running aggregate values per row.
   const EvalFrame frame{&chunk, n, {}, clock_->now()};
-  extra_.clear();
   for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
     AggregateSpec& aggregate = spec_.aggregates[a];
     arg_views_.clear();
@@ -101,21 +81,28 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
     result.Reset(n);
     for (uint32_t i = 0; i < n; ++i) result.nulls()[i] = 1;
     aggregate.column->Process(chunk, rows, assignment, arg_views_, result);
-    extra_.push_back(result.view());
   }
-  // Groups emptied by this chunk (and not refilled) disappear.
-  if (groups_) {
-    for (uint32_t g : emptied_) {
-      if (group_sizes_[g] != 0) continue;
-      group_sizes_[g] = -1;  // freed once, even if touched several times
-      for (AggregateSpec& aggregate : spec_.aggregates) aggregate.column->ResetGroup(g);
-      groups_->Free(g);
-    }
-    for (uint32_t g : emptied_) {
-      if (group_sizes_[g] < 0) group_sizes_[g] = 0;
-    }
-  }
+  if (groups_) FreeEmptiedGroups();
+  EmitRows(chunk, rows, frame);
+}
 
+void AggregateSelector::FreeEmptiedGroups() {
+  // Groups emptied (and not refilled) disappear.
+  for (uint32_t g : emptied_) {
+    if (group_sizes_[g] != 0) continue;
+    group_sizes_[g] = -1;  // freed once, even if touched several times
+    for (AggregateSpec& aggregate : spec_.aggregates) aggregate.column->ResetGroup(g);
+    groups_->Free(g);
+  }
+  for (uint32_t g : emptied_) {
+    if (group_sizes_[g] < 0) group_sizes_[g] = 0;
+  }
+  emptied_.clear();
+}
+
+void AggregateSelector::EmitRows(const EventChunk& chunk, std::span<const uint32_t> rows, const EvalFrame& frame) {
+  extra_.clear();
+  for (const std::unique_ptr<Column>& result : results_) extra_.push_back(result->view());
   // 2. Output rows and eligibility.
   const SelectorSpec& select = spec_.select;
   // extra_ has capacity for every column (reserved in the constructor), so the
@@ -134,21 +121,54 @@ void AggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_
     with_outputs.extra = extra_;
     having = select.having->Eval(with_outputs);
   }
-  selected_.clear();
-  for (uint32_t row : rows) {
-    const EventKind kind = chunk.kind(row);
-    if (!Eligible(select, kind)) continue;
-    if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
-    selected_.push_back(row);
+  // Eligible rows, collapsed on the way unless for a snapshot (which takes every
+  // row as it is): without group by the last one; with group by each group's
+  // last, groups in order of their first.
+  const bool by_group = groups_ && !select.snapshot_feed;
+  if (by_group && group_slot_.size() < group_sizes_.size()) group_slot_.resize(group_sizes_.size(), -1);
+  selected_.resize(rows.size());
+  uint32_t* selected = selected_.data();
+  int32_t* slot_of_group = group_slot_.data();
+  const uint32_t* group_of_row = group_of_row_.data();
+  uint32_t count = 0;
+  const EventKind* kinds = chunk.kinds();
+  if (by_group && !select.having && select.emit_current && !select.emit_expired) {
+    // The common case without the general loop's tests: current rows, by group.
+    for (uint32_t row : rows) {
+      if (kinds[row] != EventKind::kCurrent) continue;
+      int32_t& slot = slot_of_group[group_of_row[row]];
+      if (slot < 0) slot = static_cast<int32_t>(count++);
+      selected[slot] = row;
+    }
+  } else {
+    for (uint32_t row : rows) {
+      const EventKind kind = kinds[row];
+      if (!Eligible(select, kind)) continue;
+      if (kind != EventKind::kReset && select.having && (having.null(row) || !having.at(row).b)) continue;
+      if (!by_group) {
+        selected[count++] = row;
+        continue;
+      }
+      int32_t& slot = slot_of_group[group_of_row[row]];
+      if (slot < 0) {
+        slot = static_cast<int32_t>(count);
+        selected[count++] = row;
+      } else {
+        selected[slot] = row;
+      }
+    }
   }
+  if (by_group) {
+    for (uint32_t i = 0; i < count; ++i) slot_of_group[group_of_row[selected[i]]] = -1;
+  } else if (!groups_ && !select.snapshot_feed && count > 1) {
+    selected[0] = selected[count - 1];
+    count = 1;
+  }
+  selected_.resize(count);
 
-  // 3-4. One row per chunk (per group), then order by / offset / limit; a
-  // snapshot limiter takes every row as it is.
+  // 3-4. Order by / offset / limit.
   size_t begin = 0, end = selected_.size();
-  if (!select.snapshot_feed) {
-    CollapseRows();
-    std::tie(begin, end) = OrderAndLimit(select, outputs, selected_);
-  }
+  if (!select.snapshot_feed) std::tie(begin, end) = OrderAndLimit(select, outputs, selected_);
   if (begin >= end) return;
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();

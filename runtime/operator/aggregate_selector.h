@@ -40,7 +40,9 @@ struct AggregateSelectorSpec {
   bool expired_in_arrival_order = false;
 };
 
-class AggregateSelector final : public Processor {
+// SlidingAggregateSelector (sliding_aggregate_selector.h) derives from this: it
+// computes the aggregate values its own way and shares the rest.
+class AggregateSelector : public Processor {
  public:
   AggregateSelector(AggregateSelectorSpec spec, const Scheduler* clock);
 
@@ -52,9 +54,20 @@ class AggregateSelector final : public Processor {
   // null without). Read by a rate limiter downstream while it handles that chunk.
   const EventChunk* TrackEmittedKeys();
 
+ protected:
+  // Evaluates the group keys over `frame` into key_views_ (group by only).
+  void EvalKeys(const EvalFrame& frame);
+  // Frees the groups in emptied_ that are still empty, and clears emptied_.
+  void FreeEmptiedGroups();
+  // Steps 2-4 for the rows of `chunk` in `rows`. REQUIRES: results_[a] holds
+  // aggregate a's value for every row of `rows` that can be emitted, and (group
+  // by) key_views_ and group_of_row_ hold those rows' keys and groups.
+  void EmitRows(const EventChunk& chunk, std::span<const uint32_t> rows, const EvalFrame& frame);
+
  private:
   void AssignGroups(const EventChunk& chunk, std::span<const uint32_t> rows);
-  void CollapseRows();
+
+ protected:
 
   AggregateSelectorSpec spec_;
   const Scheduler* clock_;
@@ -69,8 +82,7 @@ class AggregateSelector final : public Processor {
   std::vector<ColumnView> arg_views_;
   std::vector<ColumnView> extra_;  // aggregate results, then output columns
   std::vector<uint32_t> selected_;
-  std::vector<int32_t> group_slot_;  // per group id: index into collapsed_, or -1
-  std::vector<uint32_t> collapsed_;
+  std::vector<int32_t> group_slot_;  // per group id: index into selected_, or -1
   std::unique_ptr<EventChunk> emitted_keys_;  // null unless tracked
   ReentrantScratch<EventChunk> output_;
 };

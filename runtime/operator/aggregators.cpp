@@ -1,6 +1,7 @@
 #include "runtime/operator/aggregators.h"
 
 #include "runtime/expr/factory.h"
+#include "runtime/operator/sliding_aggregate_selector.h"
 
 #include <cmath>
 #include <deque>
@@ -73,11 +74,81 @@ class AggregateImpl final : public AggregateColumn {
     }
   }
 
+  void Slide(std::span<const SlideOp> ops, const Slot* values, uint32_t arg, uint32_t groups,
+             Column& out) override {
+    if (states_.size() < groups) states_.resize(groups);
+    if (values != nullptr) {
+      SlideLoop<true>(ops, values, arg, out);
+    } else {
+      SlideLoop<false>(ops, values, arg, out);
+    }
+  }
+
   void ResetGroup(uint32_t group) override {
     if (group < states_.size()) states_[group] = State{};
   }
 
+  bool SlideWindow(SlidingAggregateSelector& window, const EventChunk& chunk, std::span<const uint32_t> rows,
+                   Column& out) override {
+    if (states_.empty()) states_.resize(1);  // without group by: group 0, never fresh
+    return window.arg_count() > 0 ? WalkWindow<true>(window, chunk, rows, out)
+                                  : WalkWindow<false>(window, chunk, rows, out);
+  }
+
  private:
+  template <bool kHasArg>
+  bool WalkWindow(SlidingAggregateSelector& window, const EventChunk& chunk, std::span<const uint32_t> rows,
+                  Column& out) {
+    Slot* out_data = out.data();
+    uint8_t* out_nulls = out.nulls();
+    const uint32_t v = window.values_at();
+    State* states = states_.data();
+    return window.Walk<kHasArg ? 1 : 0>(
+        chunk, rows,
+        [&states, v](uint32_t g, const Slot* entry) {
+          const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
+          Policy::Remove(states[g], kHasArg ? entry[v] : Slot{}, null);
+        },
+        [this, &states, v, out_data, out_nulls](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
+          if (fresh) {
+            if (g >= states_.size()) {
+              states_.resize(g + 1);
+              states = states_.data();
+            }
+            states[g] = State{};
+          }
+          const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
+          AddAndWrite(states[g], kHasArg ? entry[v] : Slot{}, null, out_data, out_nulls, row);
+        });
+  }
+
+  template <bool kHasArg>
+  void SlideLoop(std::span<const SlideOp> ops, const Slot* values, uint32_t arg, Column& out) {
+    Slot* out_data = out.data();
+    uint8_t* out_nulls = out.nulls();
+    State* states = states_.data();
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const SlideOp op = ops[i];
+      State& state = states[op.group];
+      const bool null = kHasArg && ((op.null_args >> arg) & 1) != 0;
+      const Slot value = kHasArg ? values[i] : Slot{};
+      if (op.kind == SlideOp::Kind::kRemove) {
+        Policy::Remove(state, value, null);
+        continue;
+      }
+      if (op.kind == SlideOp::Kind::kAddFresh) state = State{};
+      AddAndWrite(state, value, null, out_data, out_nulls, op.row);
+    }
+  }
+
+  // Adds a value to `state` and writes the running result to out[row].
+  static void AddAndWrite(State& state, Slot value, bool null, Slot* out_data, uint8_t* out_nulls, uint32_t row) {
+    Policy::Add(state, value, null);
+    bool result_null = false;
+    out_data[row] = Policy::Result(state, result_null);
+    out_nulls[row] = result_null;
+  }
+
   Type result_type_;
   std::vector<State> states_;
 };

@@ -28,6 +28,21 @@ struct GroupAssignment {
   const uint8_t* fresh = nullptr;   // 1: the group was empty before this row (reset it)
 };
 
+// One step of a fused sliding window (runtime/operator/sliding_aggregate_selector.h):
+// an event entering (kAdd, or kAddFresh when its group was empty and starts
+// afresh) or leaving (kRemove) group `group`. Adds write the group's running
+// value to out[row]; removes write nothing. Bit k of `null_args`: the event's
+// argument k (numbered by the caller) is null.
+struct SlideOp {
+  enum class Kind : uint32_t { kAdd, kAddFresh, kRemove };
+  uint32_t group;
+  uint32_t row;
+  Kind kind;
+  uint32_t null_args;
+};
+
+class SlidingAggregateSelector;
+
 class AggregateColumn {
  public:
   virtual ~AggregateColumn() = default;
@@ -38,6 +53,17 @@ class AggregateColumn {
   virtual void Process(const EventChunk& chunk, std::span<const uint32_t> rows,
                        const GroupAssignment& groups, std::span<const ColumnView> args,
                        Column& out) = 0;
+  // Applies `ops` in order; op i's argument is values[i], null where bit `arg`
+  // of its null_args is set (values is null without an argument). The same
+  // state transitions as Process for the CURRENT/EXPIRED rows these ops stand
+  // for. REQUIRES: every op's group < `groups`.
+  virtual void Slide(std::span<const SlideOp> ops, const Slot* values, uint32_t arg, uint32_t groups,
+                     Column& out) = 0;
+  // Runs `window`'s walk over a chunk (SlidingAggregateSelector::Walk) with this
+  // as the query's only aggregate, in one typed loop; writes out[row] for each
+  // arrival. Returns whether anything arrived.
+  virtual bool SlideWindow(SlidingAggregateSelector& window, const EventChunk& chunk,
+                           std::span<const uint32_t> rows, Column& out) = 0;
   // Drops the state of one group (its id will be reused).
   virtual void ResetGroup(uint32_t group) = 0;
 };

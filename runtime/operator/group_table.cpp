@@ -6,7 +6,8 @@ void GroupTable::Rehash(size_t capacity) {
   std::vector<uint32_t> old;
   old.swap(table_);
   table_.assign(capacity, kEmpty);
-  const size_t mask = capacity - 1;
+  mask_ = capacity - 1;
+  const size_t mask = mask_;
   for (uint32_t id : old) {
     if (id == kEmpty) continue;
     size_t i = hashes_[id] & mask;
@@ -15,21 +16,8 @@ void GroupTable::Rehash(size_t capacity) {
   }
 }
 
-uint32_t GroupTable::FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
-  if (table_.empty()) table_.assign(64, kEmpty);
-  const size_t mask = table_.size() - 1;
-  if (single_string_ && !keys[0].null(row)) {
-    // The common case (group by one string attribute), without the per-key
-    // loops and type switches.
-    const StrRep* key = keys[0].at(row).str;
-    const uint64_t h = Avalanche(MixHash(0, HashBytes(key->data, key->size)));
-    size_t i = h & mask;
-    for (; table_[i] != kEmpty; i = (i + 1) & mask) {
-      const uint32_t id = table_[i];
-      if (hashes_[id] == h && !keys_.nulls(id)[0] && StringEquals(keys_.row(id)[0].str, key)) return id;
-    }
-    return Insert(keys, row, h, i);
-  }
+uint32_t GroupTable::FindOrAddGeneral(std::span<const ColumnView> keys, uint32_t row) {
+  const size_t mask = mask_;
   const uint64_t h = Hash(keys, row);
   size_t i = h & mask;
   for (; table_[i] != kEmpty; i = (i + 1) & mask) {
@@ -47,8 +35,18 @@ uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint
   } else {
     id = keys_.Append(0, EventKind::kCurrent);
     hashes_.push_back(0);
+    if (single_string_) {
+      string_keys_.push_back(nullptr);
+      short_keys_.push_back({});
+    }
   }
   for (uint32_t k = 0; k < keys.size(); ++k) keys_.SetSlot(id, k, keys[k].at(row), keys[k].null(row));
+  if (single_string_) {
+    const StrRep* key = keys_.nulls(id)[0] ? nullptr : keys_.row(id)[0].str;
+    string_keys_[id] = key;
+    short_keys_[id] = key != nullptr && key->size <= 8 ? ShortKey{LoadShort(key->data, key->size), key->size}
+                                                        : ShortKey{};
+  }
   hashes_[id] = h;
   table_[slot] = id;
   ++live_;
@@ -57,7 +55,7 @@ uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint
 }
 
 void GroupTable::Free(uint32_t id) {
-  const size_t mask = table_.size() - 1;
+  const size_t mask = mask_;
   size_t i = hashes_[id] & mask;
   while (table_[i] != id) i = (i + 1) & mask;
   // Backward-shift deletion keeps every probe chain unbroken without tombstones.
@@ -76,6 +74,10 @@ void GroupTable::Free(uint32_t id) {
   table_[i] = kEmpty;
   --live_;
   for (uint32_t k = 0; k < keys_.arity(); ++k) keys_.SetSlot(id, k, Slot{}, true);
+  if (single_string_) {
+    string_keys_[id] = nullptr;
+    short_keys_[id] = {};
+  }
   free_ids_.push_back(id);
 }
 

@@ -17,10 +17,40 @@ class GroupTable {
  public:
   // REQUIRES: key_schema outlives the table.
   explicit GroupTable(const Schema* key_schema)
-      : keys_(key_schema), single_string_(key_schema->arity() == 1 && key_schema->type(0) == Type::kString) {}
+      : keys_(key_schema),
+        single_string_(key_schema->arity() == 1 && key_schema->type(0) == Type::kString),
+        table_(64, kEmpty),
+        mask_(63) {}
 
   // The id of the group whose key is row `row` of `keys`; created if new.
-  uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row);
+  [[gnu::always_inline]] uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
+    if (single_string_ && !keys[0].null(row)) {
+      // The common case (group by one string attribute), inline and without the
+      // per-key loops and type switches. A string of up to 8 bytes is one word
+      // and its length: hashed with one multiply, compared without a memory
+      // indirection.
+      const StrRep* key = keys[0].at(row).str;
+      const uint32_t* table = table_.data();
+      if (key->size <= 8) {
+        const ShortKey word{LoadShort(key->data, key->size), key->size};
+        const uint64_t h = ShortHash(word);
+        const ShortKey* words = short_keys_.data();
+        for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+          const uint32_t id = table[i];
+          if (id == kEmpty) return Insert(keys, row, h, i);
+          if (words[id] == word) return id;
+        }
+      }
+      const uint64_t h = HashBytes(key->data, key->size);
+      const uint64_t* hashes = hashes_.data();
+      for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+        const uint32_t id = table[i];
+        if (id == kEmpty) return Insert(keys, row, h, i);
+        if (hashes[id] == h && string_keys_[id] != nullptr && StringEquals(string_keys_[id], key)) return id;
+      }
+    }
+    return FindOrAddGeneral(keys, row);
+  }
   void Free(uint32_t id);
   size_t live_groups() const { return live_; }
   // True when live group `id` has the key of row `row` of `keys`.
@@ -36,6 +66,23 @@ class GroupTable {
   }
 
  private:
+  // A string of up to 8 bytes (LoadShort) with its length; size kNotShort for
+  // any other key.
+  struct ShortKey {
+    uint64_t word = 0;
+    uint32_t size = kNotShort;
+    bool operator==(const ShortKey&) const = default;
+  };
+  static constexpr uint32_t kNotShort = UINT32_MAX;
+  static uint64_t ShortHash(ShortKey k) {
+    // The two halves of a full product, folded: every bit of the key reaches
+    // the low bits the table indexes by (one multiply instruction).
+    const unsigned __int128 p =
+        static_cast<unsigned __int128>(k.word ^ (uint64_t{k.size} << 59) ^ 0x243f6a8885a308d3ULL) *
+        0x9e3779b97f4a7c15ULL;
+    return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+  }
+
   uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const {
     uint64_t h = 0;
     for (uint32_t k = 0; k < keys.size(); ++k) {
@@ -44,6 +91,7 @@ class GroupTable {
     return Avalanche(h);
   }
 
+  uint32_t FindOrAddGeneral(std::span<const ColumnView> keys, uint32_t row);
   void Rehash(size_t capacity);
   // Adds the key of `row` as a new group with hash `h` at table slot `slot`.
   uint32_t Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot);
@@ -53,7 +101,12 @@ class GroupTable {
   // Open addressing with linear probing: slot -> group id, or kEmpty.
   static constexpr uint32_t kEmpty = UINT32_MAX;
   std::vector<uint32_t> table_;
+  size_t mask_;  // table_.size() - 1
   size_t live_ = 0;
+  // single_string_: each group's key (kept by keys_), null for the null key, and
+  // the same as a ShortKey.
+  std::vector<const StrRep*> string_keys_;
+  std::vector<ShortKey> short_keys_;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> free_ids_;
 };

@@ -1,0 +1,117 @@
+#include "runtime/operator/sliding_aggregate_selector.h"
+
+#include <cstring>
+
+namespace eddy::runtime {
+
+SlidingAggregateSelector::SlidingAggregateSelector(const WindowConfig& window, AggregateSelectorSpec spec,
+                                                   Scheduler* scheduler)
+    : AggregateSelector(std::move(spec), scheduler),
+      window_(window),
+      timed_(window.kind == WindowConfig::Kind::kTime || window.kind == WindowConfig::Kind::kTimeLength),
+      length_(window.kind == WindowConfig::Kind::kTime
+                  ? UINT32_MAX
+                  : static_cast<uint32_t>(std::min<int64_t>(window.length, UINT32_MAX))),
+      scheduler_(scheduler) {
+  for (const AggregateSpec& aggregate : spec_.aggregates) {
+    arg_of_.push_back(aggregate.args.empty() ? -1 : static_cast<int32_t>(arg_count_++));
+  }
+  values_at_ = timed_ ? 2 : 1;
+  stride_ = values_at_ + arg_count_;
+  ops_.resize(kOpBatch);
+  op_values_.resize(size_t{kOpBatch} * arg_count_);
+  chunk_args_.resize(arg_count_);
+}
+
+void SlidingAggregateSelector::GrowHeld() {
+  const uint32_t grown = ring_.capacity == 0 ? 16 : ring_.capacity * 2;
+  std::vector<Slot> held(size_t{grown} * stride_);
+  // The held entries in order: from the head to the end, then the wrapped part.
+  const uint32_t first = std::min(ring_.size, ring_.capacity - ring_.head);
+  if (first > 0) {
+    std::memcpy(held.data(), held_.data() + size_t{ring_.head} * stride_, sizeof(Slot) * stride_ * first);
+  }
+  if (ring_.size > first) {
+    std::memcpy(held.data() + size_t{first} * stride_, held_.data(), sizeof(Slot) * stride_ * (ring_.size - first));
+  }
+  held_.swap(held);
+  ring_ = {held_.data(), 0, ring_.size, grown - 1, grown};
+}
+
+void SlidingAggregateSelector::FlushOps(uint32_t count) {
+  const std::span<const SlideOp> ops(ops_.data(), count);
+  const uint32_t groups = groups_ ? static_cast<uint32_t>(group_sizes_.size()) : 1;
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    const int32_t k = arg_of_[a];
+    const Slot* values = k < 0 ? nullptr : op_values_.data() + static_cast<size_t>(k) * kOpBatch;
+    spec_.aggregates[a].column->Slide(ops, values, k < 0 ? 0 : static_cast<uint32_t>(k), groups, *results_[a]);
+  }
+}
+
+void SlidingAggregateSelector::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  const uint32_t n = chunk.size();
+  const EvalFrame frame{&chunk, n, {}, scheduler_->now()};
+  if (groups_) {
+    EvalKeys(frame);
+    if (group_of_row_.size() < n) group_of_row_.resize(n);
+  }
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    const int32_t k = arg_of_[a];
+    if (k >= 0) chunk_args_[static_cast<size_t>(k)] = spec_.aggregates[a].args[0]->Eval(frame);
+    results_[a]->Reset(n);
+    std::memset(results_[a]->nulls(), 1, n);
+  }
+  bool arrived;
+  if (spec_.aggregates.size() == 1) {
+    arrived = spec_.aggregates[0].column->SlideWindow(*this, chunk, rows, *results_[0]);
+  } else {
+    uint32_t count = 0;
+    arrived = Walk<-1>(
+        chunk, rows,
+        [&](uint32_t g, const Slot* entry) {
+          QueueOp({g, 0, SlideOp::Kind::kRemove, static_cast<uint32_t>(entry[0].raw >> 32)}, entry, count);
+        },
+        [&](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
+          QueueOp({g, row, fresh ? SlideOp::Kind::kAddFresh : SlideOp::Kind::kAdd,
+                   static_cast<uint32_t>(entry[0].raw >> 32)},
+                  entry, count);
+        });
+    FlushOps(count);
+  }
+  if (!arrived) return;  // the window would have emitted nothing
+  ++chunks_;
+  if (groups_) FreeEmptiedGroups();
+  if (timed_) ArmTimer(latest_ + window_.time_ms);
+  EmitRows(chunk, rows, frame);
+}
+
+void SlidingAggregateSelector::ArmTimer(int64_t due) {
+  if (timer_armed_ || ring_.size == 0) return;
+  timer_armed_ = true;
+  chunks_at_arm_ = chunks_;
+  scheduler_->Schedule(due, this);
+}
+
+void SlidingAggregateSelector::OnTimer(int64_t due) {
+  timer_armed_ = false;
+  const bool idle = chunks_ == chunks_at_arm_;
+  if (!idle || !idle_once_) {
+    idle_once_ = idle;
+    ArmTimer(due + std::max<int64_t>(window_.time_ms, 1));
+    return;
+  }
+  idle_once_ = false;
+  uint32_t count = 0;
+  auto remove = [&](uint32_t g, const Slot* entry) {
+    QueueOp({g, 0, SlideOp::Kind::kRemove, static_cast<uint32_t>(entry[0].raw >> 32)}, entry, count);
+  };
+  Ring r = ring_;
+  int64_t* sizes = group_sizes_.data();
+  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) RetractOldest(r, groups_ != nullptr, sizes, remove);
+  ring_ = r;
+  FlushOps(count);  // removes only: no result is written
+  if (groups_) FreeEmptiedGroups();
+  ArmTimer(due + std::max<int64_t>(window_.time_ms, 1));
+}
+
+}  // namespace eddy::runtime
