@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/heap_bytes.h"
+#include "bench/batch_loop.h"
 #include "eddy/engine.h"
 
 namespace {
@@ -31,17 +32,9 @@ void Run(benchmark::State& state, KeyOf key_of) {
   uint64_t received = 0;
   app->Subscribe("O", [&received](const eddy::EventBatchView& batch) { received += batch.size(); });
   eddy::InputHandle in = app->Input("S");
-  eddy::EventBatch batch = in.NewBatch();
-  int64_t event = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    batch.Clear();
-    for (int i = 0; i < kBatch; ++i, ++event) {
-      batch.Add(event).SetString(0, key_of(event)).SetDouble(1, static_cast<double>(event % 97)).SetLong(2, event % 13);
-    }
-    state.ResumeTiming();
-    in.Send(batch);
-  }
+  eddy::bench::SendBatches(state, in, kBatch, [&](eddy::EventBatch& batch, int64_t event) {
+    batch.Add(event).SetString(0, key_of(event)).SetDouble(1, static_cast<double>(event % 97)).SetLong(2, event % 13);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBatch);
   benchmark::DoNotOptimize(received);
 }

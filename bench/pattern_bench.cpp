@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/batch_loop.h"
 #include "eddy/engine.h"
 
 namespace {
@@ -28,24 +29,15 @@ void BM_PatternFollowedBy(benchmark::State& state) {
   uint64_t received = 0;
   app->Subscribe("O", [&received](const eddy::EventBatchView& batch) { received += batch.size(); });
   eddy::InputHandle in = app->Input("S");
-  std::vector<std::string> symbols;
-  for (int i = 0; i < 100; ++i) symbols.push_back("SYM" + std::to_string(i));
-  eddy::EventBatch batch = in.NewBatch();
-  int64_t event = 0;
+  const std::vector<std::string> symbols = eddy::bench::Symbols(100);
   uint64_t rng = 42;
-  for (auto _ : state) {
-    state.PauseTiming();
-    batch.Clear();
-    for (int i = 0; i < kBatch; ++i, ++event) {
-      rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-      batch.Add(event)
-          .SetString(0, symbols[static_cast<size_t>((rng >> 33) % 100)])
-          .SetDouble(1, static_cast<double>((rng >> 17) % 10000) / 100.0)
-          .SetLong(2, event);
-    }
-    state.ResumeTiming();
-    in.Send(batch);
-  }
+  eddy::bench::SendBatches(state, in, kBatch, [&](eddy::EventBatch& batch, int64_t event) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    batch.Add(event)
+        .SetString(0, symbols[static_cast<size_t>((rng >> 33) % 100)])
+        .SetDouble(1, static_cast<double>((rng >> 17) % 10000) / 100.0)
+        .SetLong(2, event);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBatch);
   state.counters["matches"] = benchmark::Counter(static_cast<double>(received), benchmark::Counter::kIsRate);
 }

@@ -9,17 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/batch_loop.h"
 #include "eddy/engine.h"
 
 namespace {
 
 constexpr int kBatch = 1000;
-
-std::vector<std::string> Symbols(int n) {
-  std::vector<std::string> symbols;
-  for (int i = 0; i < n; ++i) symbols.push_back("SYM" + std::to_string(i));
-  return symbols;
-}
 
 void BM_TableJoinLookup(benchmark::State& state) {
   constexpr int kRows = 100'000;
@@ -32,23 +27,15 @@ void BM_TableJoinLookup(benchmark::State& state) {
       {.playback = true});
   uint64_t received = 0;
   app->Subscribe("O", [&received](const eddy::EventBatchView& batch) { received += batch.size(); });
-  const std::vector<std::string> symbols = Symbols(kRows);
+  const std::vector<std::string> symbols = eddy::bench::Symbols(kRows);
   eddy::InputHandle load = app->Input("Load");
   eddy::EventBatch rows = load.NewBatch();
   for (int i = 0; i < kRows; ++i) rows.Add(0).SetString(0, symbols[static_cast<size_t>(i)]).SetDouble(1, i % 97);
   load.Send(rows);
   eddy::InputHandle q = app->Input("Q");
-  eddy::EventBatch batch = q.NewBatch();
-  int64_t event = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    batch.Clear();
-    for (int i = 0; i < kBatch; ++i, ++event) {
-      batch.Add(event).SetString(0, symbols[static_cast<size_t>((event * 7919) % kRows)]).SetLong(1, event % 13);
-    }
-    state.ResumeTiming();
-    q.Send(batch);
-  }
+  eddy::bench::SendBatches(state, q, kBatch, [&](eddy::EventBatch& batch, int64_t event) {
+    batch.Add(event).SetString(0, symbols[static_cast<size_t>((event * 7919) % kRows)]).SetLong(1, event % 13);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBatch);
   state.counters["out_per_event"] = static_cast<double>(received) / static_cast<double>(state.iterations() * kBatch);
 }
@@ -61,19 +48,11 @@ void BM_TableUpsert(benchmark::State& state) {
       "define table T (symbol string, price double);\n"
       "from S update or insert into T set T.price = price on T.symbol == symbol;",
       {.playback = true});
-  const std::vector<std::string> symbols = Symbols(kKeys);
+  const std::vector<std::string> symbols = eddy::bench::Symbols(kKeys);
   eddy::InputHandle in = app->Input("S");
-  eddy::EventBatch batch = in.NewBatch();
-  int64_t event = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    batch.Clear();
-    for (int i = 0; i < kBatch; ++i, ++event) {
-      batch.Add(event).SetString(0, symbols[static_cast<size_t>((event * 7919) % kKeys)]).SetDouble(1, event % 97);
-    }
-    state.ResumeTiming();
-    in.Send(batch);
-  }
+  eddy::bench::SendBatches(state, in, kBatch, [&](eddy::EventBatch& batch, int64_t event) {
+    batch.Add(event).SetString(0, symbols[static_cast<size_t>((event * 7919) % kKeys)]).SetDouble(1, event % 97);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBatch);
 }
 BENCHMARK(BM_TableUpsert);

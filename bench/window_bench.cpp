@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/heap_bytes.h"
+#include "bench/batch_loop.h"
 #include "eddy/engine.h"
 
 namespace {
@@ -24,22 +25,13 @@ void Run(benchmark::State& state, const char* query, int events_per_ms) {
   uint64_t received = 0;
   app->Subscribe("O", [&received](const eddy::EventBatchView& batch) { received += batch.size(); });
   eddy::InputHandle in = app->Input("S");
-  std::vector<std::string> symbols;
-  for (int i = 0; i < 100; ++i) symbols.push_back("SYM" + std::to_string(i));
-  eddy::EventBatch batch = in.NewBatch();
-  int64_t event = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    batch.Clear();
-    for (int i = 0; i < kBatch; ++i, ++event) {
-      batch.Add(event / events_per_ms)
-          .SetString(0, symbols[static_cast<size_t>(event % 100)])
-          .SetDouble(1, static_cast<double>(event % 97))
-          .SetLong(2, event % 13);
-    }
-    state.ResumeTiming();
-    in.Send(batch);
-  }
+  const std::vector<std::string> symbols = eddy::bench::Symbols(100);
+  eddy::bench::SendBatches(state, in, kBatch, [&](eddy::EventBatch& batch, int64_t event) {
+    batch.Add(event / events_per_ms)
+        .SetString(0, symbols[static_cast<size_t>(event % 100)])
+        .SetDouble(1, static_cast<double>(event % 97))
+        .SetLong(2, event % 13);
+  });
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kBatch);
   benchmark::DoNotOptimize(received);
 }
@@ -73,8 +65,7 @@ void BM_TimeWindowMemoryPerEvent(benchmark::State& state) {
         {.playback = true});
     app->Subscribe("O", [](const eddy::EventBatchView&) {});
     eddy::InputHandle in = app->Input("S");
-    std::vector<std::string> symbols;
-    for (int i = 0; i < 100; ++i) symbols.push_back("SYM" + std::to_string(i));
+    const std::vector<std::string> symbols = eddy::bench::Symbols(100);
     eddy::EventBatch batch = in.NewBatch();
     const size_t before = HeapBytes();
     size_t string_bytes = 0;
