@@ -27,7 +27,7 @@ struct SidePlan {
   const ast::StreamInput* input = nullptr;
   PlannedInput planned;
   bool is_static = false;     // a table or aggregation: searched, never triggers
-  const runtime::Table* table = nullptr;  // a table side's rows
+  runtime::Table* table = nullptr;  // a table side's rows (the planner may add an index)
   bool named_window = false;  // reads a `define window`
   // What the side holds (searched by the other): its own window (a node of the
   // query) or a named window.
@@ -66,9 +66,7 @@ std::optional<std::pair<uint32_t, uint32_t>> FindEquiKey(const ast::Expr& on, co
   if (a_left == b_left) return std::nullopt;
   const ResolvedAttribute& l = a_left ? a : b;
   const ResolvedAttribute& r = a_left ? b : a;
-  const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
-  const bool alike = (l.type == r.type && l.type != Type::kObject) || (integral(l.type) && integral(r.type));
-  if (!alike || joined.type(l.index) != l.type) return std::nullopt;
+  if (!runtime::FifoKeyIndex::KeysMeet(l.type, r.type) || joined.type(l.index) != l.type) return std::nullopt;
   return std::make_pair(l.index, r.index - left_arity);
 }
 
@@ -254,7 +252,7 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     const uint32_t slots[2] = {key->first, key->second};
     for (int i = 0; i < 2; ++i) {
       if (sides[i].table == nullptr) continue;
-      runtime::Table* table = Find(sides[i].input->stream)->table;
+      runtime::Table* table = sides[i].table;
       table->AddIndex(slots[i]);
       recipe_->Then([peer = join_sides[1 - i], peer_slot = slots[1 - i], table, slot = slots[i]](Context& c) {
         c.node<runtime::JoinSide>(peer)->ProbeTableWith(peer_slot, table, slot);

@@ -13,6 +13,7 @@
 #include "planner/scope.h"
 #include "planner/spec_copies.h"
 #include "runtime/expr/factory.h"
+#include "runtime/join/fifo_key_index.h"
 #include "runtime/table/in_table.h"
 #include "runtime/table/table_operators.h"
 
@@ -78,8 +79,9 @@ class InScope final : public TableColumnScope {
   InScope(const std::string& table, const runtime::Schema* table_schema, const Scope& outer)
       : TableColumnScope(table, table_schema, 0), table_arity_(table_schema->arity()), outer_(outer) {}
 
-  std::vector<uint32_t> outer_slots;
-  std::vector<runtime::Attribute> outer_attributes;
+  // The outer attributes read, numbered as met (Resolve is const: a memo).
+  mutable std::vector<uint32_t> outer_slots;
+  mutable std::vector<runtime::Attribute> outer_attributes;
 
  private:
   ResolvedAttribute Other(const ast::AttributeRef& ref, const ast::SourceSpan& span) const override {
@@ -87,12 +89,11 @@ class InScope final : public TableColumnScope {
     if (found.where != ResolvedAttribute::Where::kChunk) {
       Fail(span, "'" + AttributeRefText(ref) + "' cannot be read inside 'in " + table_ + "' yet");
     }
-    auto& self = const_cast<InScope&>(*this);  // Resolve is const; the numbering is this scope's memo
     for (uint32_t k = 0; k < outer_slots.size(); ++k) {
       if (outer_slots[k] == found.index) return {ResolvedAttribute::Where::kChunk, table_arity_ + k, found.type};
     }
-    self.outer_slots.push_back(found.index);
-    self.outer_attributes.push_back({"_outer" + std::to_string(outer_slots.size()), found.type});
+    outer_slots.push_back(found.index);
+    outer_attributes.push_back({"_outer" + std::to_string(outer_slots.size()), found.type});
     return {ResolvedAttribute::Where::kChunk, table_arity_ + static_cast<uint32_t>(outer_slots.size() - 1), found.type};
   }
 
@@ -134,10 +135,7 @@ std::optional<std::pair<std::string, const ast::Expr*>> FindTableKey(const ast::
 int32_t UsableKeyColumn(runtime::Table& table, const std::string& column, const runtime::Evaluator& key) {
   const int32_t c = table.schema().Find(column);
   if (c < 0) return -1;
-  const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
-  const Type type = table.schema().type(static_cast<uint32_t>(c));
-  const bool alike = key.type() == type ? type != Type::kObject : integral(key.type()) && integral(type);
-  if (!alike) return -1;
+  if (!runtime::FifoKeyIndex::KeysMeet(key.type(), table.schema().type(static_cast<uint32_t>(c)))) return -1;
   table.AddIndex(static_cast<uint32_t>(c));
   return c;
 }

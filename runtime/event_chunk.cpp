@@ -71,6 +71,27 @@ void EventChunk::Grow() {
   nulls_.resize(size_t{capacity_} * arity_);
 }
 
+uint32_t EventChunk::AppendJoined(int64_t timestamp, EventKind kind, const Slot* first, const uint8_t* first_nulls,
+                                  uint32_t first_arity, const Slot* second, const uint8_t* second_nulls) {
+  const uint32_t row = NewRow(timestamp, kind);
+  Slot* to = mutable_row(row);
+  uint8_t* to_nulls = mutable_nulls(row);
+  const auto put = [](Slot* to, uint8_t* to_nulls, const Slot* from, const uint8_t* from_nulls, uint32_t n) {
+    if (n == 0) return;
+    if (from == nullptr) {
+      std::fill_n(to, n, Slot{.raw = 0});
+      std::fill_n(to_nulls, n, uint8_t{1});
+      return;
+    }
+    std::memcpy(to, from, sizeof(Slot) * n);
+    std::memcpy(to_nulls, from_nulls, n);
+  };
+  put(to, to_nulls, first, first_nulls, first_arity);
+  put(to + first_arity, to_nulls + first_arity, second, second_nulls, arity_ - first_arity);
+  if (schema_->has_refs()) RetainRow(to, to_nulls);
+  return row;
+}
+
 void EventChunk::SetSlot(uint32_t row, uint32_t attr, Slot value, bool is_null) {
   const Type type = schema_->type(attr);
   if (!is_null) RetainSlot(type, value);

@@ -143,6 +143,11 @@ class EventChunk {
     CopyRow(mutable_row(row), mutable_nulls(row), slots, nulls, arity_);
     return row;
   }
+  // Appends a row [first | second] (a join's or a probe's pairing): the
+  // first `first_arity` attributes from `first`, the rest from `second`; a
+  // null `first`/`second` makes its part all null. Retains references.
+  uint32_t AppendJoined(int64_t timestamp, EventKind kind, const Slot* first, const uint8_t* first_nulls,
+                        uint32_t first_arity, const Slot* second, const uint8_t* second_nulls);
   // Appends a row copied from `slots`/`nulls` (same schema), retaining references.
   uint32_t AppendRetained(const Slot* slots, const uint8_t* nulls, int64_t timestamp, EventKind kind) {
     const uint32_t row = AppendAdopted(slots, nulls, timestamp, kind);

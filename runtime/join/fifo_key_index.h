@@ -32,6 +32,12 @@ class FifoKeyIndex {
 
   // The hash of a non-null key of `type` (int and long alike).
   static uint64_t Hash(Type type, Slot key);
+  // Whether keys of types `a` and `b` meet through Hash: the same type (not
+  // object), or int and long.
+  static bool KeysMeet(Type a, Type b) {
+    const auto integral = [](Type t) { return t == Type::kInt || t == Type::kLong; };
+    return a == b ? a != Type::kObject : integral(a) && integral(b);
+  }
 
   // A row entered the window at the back / the oldest row left it.
   void Enter(const Slot* row, const uint8_t* nulls);

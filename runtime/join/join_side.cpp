@@ -1,7 +1,5 @@
 #include "runtime/join/join_side.h"
 
-#include <cstring>
-
 namespace eddy::runtime {
 
 JoinSide::JoinSide(JoinSideSpec spec, const Schema* own, const Schema* other, const Scheduler* clock)
@@ -9,25 +7,17 @@ JoinSide::JoinSide(JoinSideSpec spec, const Schema* own, const Schema* other, co
       clock_(clock),
       arity_(own->arity()),
       other_arity_(other->arity()),
-      own_offset_(spec_.left ? 0 : other->arity()),
-      other_offset_(spec_.left ? own->arity() : 0),
-      all_null_(other->arity(), 1),
       scratch_([joined = spec_.joined] { return std::make_unique<Scratch>(joined); }) {}
 
 void JoinSide::AppendPair(EventChunk& probe, const EventChunk& chunk, uint32_t row, const Slot* slots,
                           const uint8_t* nulls) const {
-  const uint32_t r = probe.Append(chunk.timestamp(row), chunk.kind(row));
-  Slot* to = probe.mutable_row(r);
-  uint8_t* to_nulls = probe.mutable_nulls(r);
-  if (arity_ > 0) {
-    std::memcpy(to + own_offset_, chunk.row(row), sizeof(Slot) * arity_);
-    std::memcpy(to_nulls + own_offset_, chunk.nulls(row), arity_);
+  const int64_t ts = chunk.timestamp(row);
+  const EventKind kind = chunk.kind(row);
+  if (spec_.left) {
+    probe.AppendJoined(ts, kind, chunk.row(row), chunk.nulls(row), arity_, slots, nulls);
+  } else {
+    probe.AppendJoined(ts, kind, slots, nulls, other_arity_, chunk.row(row), chunk.nulls(row));
   }
-  if (slots != nullptr && other_arity_ > 0) {
-    std::memcpy(to + other_offset_, slots, sizeof(Slot) * other_arity_);
-    std::memcpy(to_nulls + other_offset_, nulls, other_arity_);
-  }
-  if (probe.schema().has_refs()) probe.RetainRow(to, to_nulls);
 }
 
 void JoinSide::AppendCandidates(Scratch& s, const EventChunk& chunk, uint32_t row) const {
@@ -87,7 +77,7 @@ void JoinSide::Trigger(Scratch& s, const EventChunk& chunk, uint32_t row) {
   }
   if (s.matched.empty()) {
     if (!spec_.outer) return;
-    AppendPair(s.probe, chunk, row, nullptr, all_null_.data());
+    AppendPair(s.probe, chunk, row, nullptr, nullptr);
     s.matched.push_back(n);
   }
   if (next_ != nullptr) next_->Process(s.probe, s.matched);

@@ -100,8 +100,6 @@ class JoinSide final : public Processor {
   const Scheduler* clock_;
   uint32_t arity_;
   uint32_t other_arity_;
-  uint32_t own_offset_;
-  uint32_t other_offset_;
   const RowSource* contents_ = nullptr;
   const JoinSide* peer_ = nullptr;
   std::unique_ptr<FifoKeyIndex> index_;
@@ -109,7 +107,6 @@ class JoinSide final : public Processor {
   const Table* probe_table_ = nullptr;
   uint32_t probe_table_attribute_ = 0;
   bool current_only_ = false;
-  std::vector<uint8_t> all_null_;  // other_arity_ null flags
   ReentrantScratch<Scratch> scratch_;
 };
 

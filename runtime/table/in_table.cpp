@@ -1,7 +1,5 @@
 #include "runtime/table/in_table.h"
 
-#include "runtime/table/table_operators.h"
-
 namespace eddy::runtime {
 namespace {
 
@@ -42,7 +40,8 @@ class InTable final : public Evaluator {
       }
       probe_.Clear();
       for (uint32_t slot : slots_) {
-        AppendPairRow(probe_, 0, store.row(slot), store.nulls(slot), arity, outer_.data(), outer_nulls_.data());
+        probe_.AppendJoined(0, EventKind::kCurrent, store.row(slot), store.nulls(slot), arity, outer_.data(),
+                            outer_nulls_.data());
       }
       bool any = false;
       if (!probe_.empty()) {

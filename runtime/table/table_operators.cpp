@@ -1,25 +1,6 @@
 #include "runtime/table/table_operators.h"
 
-#include <cstring>
-
 namespace eddy::runtime {
-
-void AppendPairRow(EventChunk& probe, int64_t timestamp, const Slot* first, const uint8_t* first_nulls,
-                   uint32_t first_arity, const Slot* second, const uint8_t* second_nulls) {
-  const uint32_t r = probe.AppendUnfilled(timestamp, EventKind::kCurrent);
-  Slot* to = probe.mutable_row(r);
-  uint8_t* to_nulls = probe.mutable_nulls(r);
-  const uint32_t second_arity = probe.arity() - first_arity;
-  if (first_arity > 0) {
-    std::memcpy(to, first, sizeof(Slot) * first_arity);
-    std::memcpy(to_nulls, first_nulls, first_arity);
-  }
-  if (second_arity > 0) {
-    std::memcpy(to + first_arity, second, sizeof(Slot) * second_arity);
-    std::memcpy(to_nulls + first_arity, second_nulls, second_arity);
-  }
-  if (probe.schema().has_refs()) probe.RetainRow(to, to_nulls);
-}
 
 void RefusalLog::Refused(const std::string& what) {
   ++count_;
@@ -28,13 +9,17 @@ void RefusalLog::Refused(const std::string& what) {
                     std::to_string(kLogEvery) + ")");
 }
 
+void RefusalLog::DuplicateKey(const Table& table, const Slot* slots, const uint8_t* nulls) {
+  Refused("row not inserted into table '" + table.name() + "': primary key " + table.KeyText(slots, nulls) +
+          " already exists");
+}
+
 void InsertIntoTable::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
   for (uint32_t row : rows) {
     const EventKind kind = chunk.kind(row);
     if (kind != EventKind::kCurrent && kind != EventKind::kExpired) continue;
     if (!table_->Insert(chunk.row(row), chunk.nulls(row), chunk.timestamp(row))) {
-      refusals_.Refused("row not inserted into table '" + table_->name() + "': primary key " +
-                        table_->KeyText(chunk.row(row), chunk.nulls(row)) + " already exists");
+      refusals_.DuplicateKey(*table_, chunk.row(row), chunk.nulls(row));
     }
   }
 }
@@ -51,6 +36,7 @@ void TableAction::Match(const EventChunk& chunk, uint32_t row, const ColumnView*
   probe_.Clear();
   candidates_.clear();
   matched_.clear();
+  matched_rows_.clear();
   const Table& table = *spec_.table;
   if (keys == nullptr) {
     table.AppendSlots(candidates_);
@@ -59,19 +45,22 @@ void TableAction::Match(const EventChunk& chunk, uint32_t row, const ColumnView*
   }
   const EventChunk& store = table.store();
   for (uint32_t slot : candidates_) {
-    AppendPairRow(probe_, chunk.timestamp(row), chunk.row(row), chunk.nulls(row), output_arity_, store.row(slot),
-                  store.nulls(slot));
+    probe_.AppendJoined(chunk.timestamp(row), EventKind::kCurrent, chunk.row(row), chunk.nulls(row), output_arity_,
+                        store.row(slot), store.nulls(slot));
   }
   const uint32_t n = probe_.size();
   if (n == 0) return;
   if (!spec_.condition) {
     matched_ = candidates_;
+    matched_rows_.assign(IdentityRows(n), IdentityRows(n) + n);
     return;
   }
   const EvalFrame frame{&probe_, n, {}, clock_->now()};
   const ColumnView holds = spec_.condition->Eval(frame);
   for (uint32_t i = 0; i < n; ++i) {
-    if (!holds.null(i) && holds.at(i).b) matched_.push_back(candidates_[i]);
+    if (holds.null(i) || !holds.at(i).b) continue;
+    matched_.push_back(candidates_[i]);
+    matched_rows_.push_back(i);
   }
 }
 
@@ -79,16 +68,11 @@ void TableAction::Update(const EventChunk& chunk, uint32_t row) {
   const EventChunk& store = spec_.table->store();
   values_.Clear();
   for (uint32_t slot : matched_) values_.AppendCopy(store, slot);
-  if (!spec_.set.empty()) {
-    // Probe rows of the matched slots (both lists follow candidates_ order).
-    const EvalFrame frame{&probe_, probe_.size(), {}, clock_->now()};
-    for (const TableActionSpec::Assignment& a : spec_.set) {
-      const ColumnView v = a.value->Eval(frame);
-      uint32_t i = 0;
-      for (uint32_t p = 0; p < candidates_.size() && i < matched_.size(); ++p) {
-        if (candidates_[p] != matched_[i]) continue;
-        values_.SetSlot(i++, a.column, v.at(p), v.null(p));
-      }
+  const EvalFrame frame{&probe_, probe_.size(), {}, clock_->now()};
+  for (const TableActionSpec::Assignment& a : spec_.set) {
+    const ColumnView v = a.value->Eval(frame);
+    for (uint32_t i = 0; i < matched_rows_.size(); ++i) {
+      values_.SetSlot(i, a.column, v.at(matched_rows_[i]), v.null(matched_rows_[i]));
     }
   }
   const int64_t conflict = spec_.table->Replace(matched_, values_);
@@ -117,8 +101,7 @@ void TableAction::Process(const EventChunk& chunk, std::span<const uint32_t> row
         if (!matched_.empty()) {
           Update(chunk, row);
         } else if (!spec_.table->Insert(chunk.row(row), chunk.nulls(row), chunk.timestamp(row))) {
-          refusals_.Refused("row not inserted into table '" + spec_.table->name() + "': primary key " +
-                            spec_.table->KeyText(chunk.row(row), chunk.nulls(row)) + " already exists");
+          refusals_.DuplicateKey(*spec_.table, chunk.row(row), chunk.nulls(row));
         }
         break;
     }

@@ -27,11 +27,6 @@
 
 namespace eddy::runtime {
 
-// Appends a CURRENT row [first | second] to `probe` (the rest of its arity
-// after `first_arity`), retaining its references.
-void AppendPairRow(EventChunk& probe, int64_t timestamp, const Slot* first, const uint8_t* first_nulls,
-                   uint32_t first_arity, const Slot* second, const uint8_t* second_nulls);
-
 using TableLog = std::function<void(std::string_view priority, std::string_view line)>;
 
 // Logs and counts refused rows of one query.
@@ -40,6 +35,8 @@ class RefusalLog {
   static constexpr uint64_t kLogEvery = 1000;
   RefusalLog(TableLog log, std::string query) : log_(std::move(log)), query_(std::move(query)) {}
   void Refused(const std::string& what);
+  // An insert of `slots` into `table` was refused: its primary key exists.
+  void DuplicateKey(const Table& table, const Slot* slots, const uint8_t* nulls);
   uint64_t count() const { return count_; }
 
  private:
@@ -86,7 +83,8 @@ class TableAction final : public Processor {
 
  private:
   // Pairs output row `row` with every candidate table row in probe_ and fills
-  // matched_ with the slots of those the condition holds for.
+  // matched_ (slots) and matched_rows_ (their probe rows) with those the
+  // condition holds for.
   void Match(const EventChunk& chunk, uint32_t row, const ColumnView* keys);
   void Update(const EventChunk& chunk, uint32_t row);
 
@@ -97,7 +95,8 @@ class TableAction final : public Processor {
   EventChunk probe_;
   EventChunk values_;  // the matched rows' new values, in the table's schema
   std::vector<uint32_t> candidates_;  // slots, in insertion order; probe row i pairs candidates_[i]
-  std::vector<uint32_t> matched_;     // slots
+  std::vector<uint32_t> matched_;       // slots
+  std::vector<uint32_t> matched_rows_;  // matched_[i] pairs at probe_ row matched_rows_[i]
 };
 
 }  // namespace eddy::runtime
