@@ -126,7 +126,8 @@ void AggregateSelector::EmitRows(const EventChunk& chunk, std::span<const uint32
   // last, groups in order of their first.
   const bool by_group = groups_ && !select.snapshot_feed;
   if (by_group && group_slot_.size() < group_sizes_.size()) group_slot_.resize(group_sizes_.size(), -1);
-  selected_.resize(rows.size());
+  // Grown, never shrunk: resizing up would fill what is overwritten anyway.
+  if (selected_.size() < rows.size()) selected_.resize(rows.size());
   uint32_t* selected = selected_.data();
   int32_t* slot_of_group = group_slot_.data();
   const uint32_t* group_of_row = group_of_row_.data();
@@ -164,15 +165,15 @@ void AggregateSelector::EmitRows(const EventChunk& chunk, std::span<const uint32
     selected[0] = selected[count - 1];
     count = 1;
   }
-  selected_.resize(count);
+  const std::span<uint32_t> chosen(selected, count);
 
   // 3-4. Order by / offset / limit.
-  size_t begin = 0, end = selected_.size();
-  if (!select.snapshot_feed) std::tie(begin, end) = OrderAndLimit(select, outputs, selected_);
+  size_t begin = 0, end = count;
+  if (!select.snapshot_feed) std::tie(begin, end) = OrderAndLimit(select, outputs, chosen);
   if (begin >= end) return;
   ReentrantScratch<EventChunk>::Lease out(output_);
   out->Clear();
-  const std::span<const uint32_t> emitted = std::span<const uint32_t>(selected_).subspan(begin, end - begin);
+  const std::span<const uint32_t> emitted = chosen.subspan(begin, end - begin);
   AppendOutputRows(chunk, emitted, outputs, *out, select.snapshot_feed);
   if (emitted_keys_) {
     emitted_keys_->Clear();

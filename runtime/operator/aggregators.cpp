@@ -88,37 +88,30 @@ class AggregateImpl final : public AggregateColumn {
     if (group < states_.size()) states_[group] = State{};
   }
 
-  bool SlideWindow(SlidingAggregateSelector& window, const EventChunk& chunk, std::span<const uint32_t> rows,
-                   Column& out) override {
-    if (states_.empty()) states_.resize(1);  // without group by: group 0, never fresh
-    return window.arg_count() > 0 ? WalkWindow<true>(window, chunk, rows, out)
-                                  : WalkWindow<false>(window, chunk, rows, out);
+  void SlideWindow(SlidingAggregateSelector& window, uint32_t arrivals, Column& out) override {
+    // Sized before the walk: a fresh group's state is then only reset.
+    if (states_.size() < window.group_bound()) states_.resize(window.group_bound());
+    if (window.arg_count() > 0) {
+      WalkWindow<true>(window, arrivals, out);
+    } else {
+      WalkWindow<false>(window, arrivals, out);
+    }
   }
 
  private:
   template <bool kHasArg>
-  bool WalkWindow(SlidingAggregateSelector& window, const EventChunk& chunk, std::span<const uint32_t> rows,
-                  Column& out) {
+  void WalkWindow(SlidingAggregateSelector& window, uint32_t arrivals, Column& out) {
     Slot* out_data = out.data();
     uint8_t* out_nulls = out.nulls();
-    const uint32_t v = window.values_at();
     State* states = states_.data();
-    return window.Walk<kHasArg ? 1 : 0>(
-        chunk, rows,
-        [&states, v](uint32_t g, const Slot* entry) {
-          const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
-          Policy::Remove(states[g], kHasArg ? entry[v] : Slot{}, null);
+    window.Walk<kHasArg ? 1 : 0>(
+        arrivals,
+        [states](uint32_t g, const Slot* values, uint32_t nulls) {
+          Policy::Remove(states[g], kHasArg ? values[0] : Slot{}, kHasArg && (nulls & 1) != 0);
         },
-        [this, &states, v, out_data, out_nulls](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
-          if (fresh) {
-            if (g >= states_.size()) {
-              states_.resize(g + 1);
-              states = states_.data();
-            }
-            states[g] = State{};
-          }
-          const bool null = kHasArg && ((entry[0].raw >> 32) & 1) != 0;
-          AddAndWrite(states[g], kHasArg ? entry[v] : Slot{}, null, out_data, out_nulls, row);
+        [states, out_data, out_nulls](uint32_t g, uint32_t row, bool fresh, const Slot* values, uint32_t nulls) {
+          if (fresh) states[g] = State{};
+          AddAndWrite(states[g], kHasArg ? values[0] : Slot{}, kHasArg && (nulls & 1) != 0, out_data, out_nulls, row);
         });
   }
 

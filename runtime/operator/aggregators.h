@@ -59,11 +59,10 @@ class AggregateColumn {
   // for. REQUIRES: every op's group < `groups`.
   virtual void Slide(std::span<const SlideOp> ops, const Slot* values, uint32_t arg, uint32_t groups,
                      Column& out) = 0;
-  // Runs `window`'s walk over a chunk (SlidingAggregateSelector::Walk) with this
-  // as the query's only aggregate, in one typed loop; writes out[row] for each
-  // arrival. Returns whether anything arrived.
-  virtual bool SlideWindow(SlidingAggregateSelector& window, const EventChunk& chunk,
-                           std::span<const uint32_t> rows, Column& out) = 0;
+  // Runs `window`'s walk over the `arrivals` its Admit took in
+  // (SlidingAggregateSelector::Walk) with this as the query's only aggregate, in
+  // one typed loop; writes out[row] for each arrival.
+  virtual void SlideWindow(SlidingAggregateSelector& window, uint32_t arrivals, Column& out) = 0;
   // Drops the state of one group (its id will be reused).
   virtual void ResetGroup(uint32_t group) = 0;
 };

@@ -1,5 +1,7 @@
 #include "runtime/operator/group_table.h"
 
+#include <algorithm>
+
 namespace eddy::runtime {
 
 void GroupTable::Rehash(size_t capacity) {
@@ -25,6 +27,50 @@ uint32_t GroupTable::FindOrAddGeneral(std::span<const ColumnView> keys, uint32_t
     if (hashes_[id] == h && Equal(keys, row, id)) return id;
   }
   return Insert(keys, row, h, i);
+}
+
+uint32_t GroupTable::FindOrAddRows(std::span<const ColumnView> keys, std::span<const uint32_t> rows,
+                                   uint32_t* group_of_row) {
+  uint32_t end = 0;
+  if (!single_string_) {
+    for (uint32_t row : rows) {
+      const uint32_t g = FindOrAddGeneral(keys, row);
+      group_of_row[row] = g;
+      end = std::max(end, g + 1);
+    }
+    return end;
+  }
+  // FindOrAdd's short-string path with the table's arrays in locals: stores to
+  // group_of_row could otherwise alias them. Reloaded after an insert, which
+  // may grow or rehash them.
+  const ColumnView key = keys[0];
+  const uint32_t* table = table_.data();
+  const ShortKey* words = short_keys_.data();
+  size_t mask = mask_;
+  for (uint32_t row : rows) {
+    uint32_t g = kEmpty;
+    const StrRep* s = key.null(row) ? nullptr : key.at(row).str;
+    if (s != nullptr && s->size <= 8) {
+      const ShortKey word{LoadShort(s->data, s->size), s->size};
+      for (size_t i = ShortHash(word) & mask;; i = (i + 1) & mask) {
+        const uint32_t id = table[i];
+        if (id == kEmpty) break;
+        if (words[id] == word) {
+          g = id;
+          break;
+        }
+      }
+    }
+    if (g == kEmpty) {  // a new group, a long string or null
+      g = FindOrAdd(keys, row);
+      table = table_.data();
+      words = short_keys_.data();
+      mask = mask_;
+    }
+    group_of_row[row] = g;
+    end = std::max(end, g + 1);
+  }
+  return end;
 }
 
 uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot) {

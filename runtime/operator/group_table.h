@@ -51,6 +51,10 @@ class GroupTable {
     }
     return FindOrAddGeneral(keys, row);
   }
+  // FindOrAdd for each row of `rows`, into group_of_row[row]; returns 1 + the
+  // largest id found (0 for no rows). One loop with the table in registers,
+  // for a window's arrivals.
+  uint32_t FindOrAddRows(std::span<const ColumnView> keys, std::span<const uint32_t> rows, uint32_t* group_of_row);
   void Free(uint32_t id);
   size_t live_groups() const { return live_; }
   // True when live group `id` has the key of row `row` of `keys`.

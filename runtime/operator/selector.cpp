@@ -31,7 +31,7 @@ bool AllCurrent(const EventChunk& chunk, std::span<const uint32_t> rows) {
 }  // namespace
 
 std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<const ColumnView> views,
-                                        std::vector<uint32_t>& rows) {
+                                        std::span<uint32_t> rows) {
   if (!spec.order_by.empty()) {
     std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
       for (const OrderKey& key : spec.order_by) {

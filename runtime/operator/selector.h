@@ -49,7 +49,7 @@ struct SelectorSpec {
 // (nulls last in both directions), then offset/limit; returns the [begin, end)
 // range of `rows` to emit.
 std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<const ColumnView> views,
-                                        std::vector<uint32_t>& rows);
+                                        std::span<uint32_t> rows);
 // Appends one output row per entry of `rows`, read from `views`: CURRENT, or
 // with `keep_kinds` the input row's kind (a RESET row carries no values).
 void AppendOutputRows(const EventChunk& input, std::span<const uint32_t> rows,

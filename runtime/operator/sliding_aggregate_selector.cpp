@@ -23,8 +23,9 @@ SlidingAggregateSelector::SlidingAggregateSelector(const WindowConfig& window, A
   chunk_args_.resize(arg_count_);
 }
 
-void SlidingAggregateSelector::GrowHeld() {
-  const uint32_t grown = ring_.capacity == 0 ? 16 : ring_.capacity * 2;
+void SlidingAggregateSelector::GrowHeld(uint32_t needed) {
+  uint32_t grown = ring_.capacity == 0 ? 16 : ring_.capacity * 2;
+  while (grown < needed) grown *= 2;
   std::vector<Slot> held(size_t{grown} * stride_);
   // The held entries in order: from the head to the end, then the wrapped part.
   const uint32_t first = std::min(ring_.size, ring_.capacity - ring_.head);
@@ -58,27 +59,26 @@ void SlidingAggregateSelector::Process(const EventChunk& chunk, std::span<const 
   for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
     const int32_t k = arg_of_[a];
     if (k >= 0) chunk_args_[static_cast<size_t>(k)] = spec_.aggregates[a].args[0]->Eval(frame);
+    // Not cleared: the walk writes every arrival's row, and only those are
+    // emitted (current events only).
     results_[a]->Reset(n);
-    std::memset(results_[a]->nulls(), 1, n);
   }
-  bool arrived;
+  const uint32_t arrivals = Admit(chunk, rows);
+  if (arrivals == 0) return;  // the window would have emitted nothing
   if (spec_.aggregates.size() == 1) {
-    arrived = spec_.aggregates[0].column->SlideWindow(*this, chunk, rows, *results_[0]);
+    spec_.aggregates[0].column->SlideWindow(*this, arrivals, *results_[0]);
   } else {
     uint32_t count = 0;
-    arrived = Walk<-1>(
-        chunk, rows,
-        [&](uint32_t g, const Slot* entry) {
-          QueueOp({g, 0, SlideOp::Kind::kRemove, static_cast<uint32_t>(entry[0].raw >> 32)}, entry, count);
+    Walk<-1>(
+        arrivals,
+        [&](uint32_t g, const Slot* values, uint32_t nulls) {
+          QueueOp({g, 0, SlideOp::Kind::kRemove, nulls}, values, count);
         },
-        [&](uint32_t g, uint32_t row, bool fresh, const Slot* entry) {
-          QueueOp({g, row, fresh ? SlideOp::Kind::kAddFresh : SlideOp::Kind::kAdd,
-                   static_cast<uint32_t>(entry[0].raw >> 32)},
-                  entry, count);
+        [&](uint32_t g, uint32_t row, bool fresh, const Slot* values, uint32_t nulls) {
+          QueueOp({g, row, fresh ? SlideOp::Kind::kAddFresh : SlideOp::Kind::kAdd, nulls}, values, count);
         });
     FlushOps(count);
   }
-  if (!arrived) return;  // the window would have emitted nothing
   ++chunks_;
   if (groups_) FreeEmptiedGroups();
   if (timed_) ArmTimer(latest_ + window_.time_ms);
@@ -102,12 +102,14 @@ void SlidingAggregateSelector::OnTimer(int64_t due) {
   }
   idle_once_ = false;
   uint32_t count = 0;
-  auto remove = [&](uint32_t g, const Slot* entry) {
-    QueueOp({g, 0, SlideOp::Kind::kRemove, static_cast<uint32_t>(entry[0].raw >> 32)}, entry, count);
+  auto remove = [&](uint32_t g, const Slot* values, uint32_t nulls) {
+    QueueOp({g, 0, SlideOp::Kind::kRemove, nulls}, values, count);
   };
   Ring r = ring_;
   int64_t* sizes = group_sizes_.data();
-  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) RetractOldest(r, groups_ != nullptr, sizes, remove);
+  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) {
+    RetractOldest(r, stride_, values_at_, groups_ != nullptr, sizes, remove);
+  }
   ring_ = r;
   FlushOps(count);  // removes only: no result is written
   if (groups_) FreeEmptiedGroups();

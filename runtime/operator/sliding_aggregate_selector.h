@@ -45,19 +45,36 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   void OnTimer(int64_t due) override;
   std::string Describe() const override { return "Window " + window_.text + " + " + AggregateSelector::Describe(); }
 
-  // The window's walk over the arrivals among `rows`: for each, the events it
-  // pushes out leave first, oldest first (remove(group, entry)), then it is
-  // admitted (add(group, row, fresh, entry); fresh: its group was empty and
-  // starts afresh). `entry` is the event's held entry: argument k's value is
-  // entry[values_at() + k], null where bit k of entry[0].raw >> 32 is set.
-  // Returns whether anything arrived. Instantiated by an aggregate when it is
-  // the query's only one (AggregateColumn::SlideWindow: one typed loop), and
-  // here with a queue of steps for several.
-  // REQUIRES: called by Process, after the keys and arguments are evaluated.
+  // The window's walk over a chunk, in two passes. Admit(chunk, rows) finds
+  // the group of each arrival among `rows` and writes its held entry behind the
+  // live ones; it returns the number of arrivals. Walk then takes the arrivals
+  // in order: the events each pushes out leave first, oldest first
+  // (remove(group, values, nulls)), then it is admitted (add(group, row, fresh,
+  // values, nulls); fresh: its group was empty and starts afresh). Argument k's
+  // value is values[k], null where bit k of `nulls` is set. Two passes because one loop doing both keeps
+  // too much live for the registers. Walk is instantiated by an aggregate when
+  // it is the query's only one (AggregateColumn::SlideWindow: one typed loop),
+  // and here with a queue of steps for several.
+  // REQUIRES: Admit is called by Process, after the keys and arguments are
+  // evaluated, and Walk right after it with its result.
   // kArgs: arg_count() if known to the caller, else -1.
+  uint32_t Admit(const EventChunk& chunk, std::span<const uint32_t> rows) {
+    if (arg_count_ == 1) return timed_ ? AdmitAll<true, 1>(chunk, rows) : AdmitAll<false, 1>(chunk, rows);
+    return timed_ ? AdmitAll<true, -1>(chunk, rows) : AdmitAll<false, -1>(chunk, rows);
+  }
   template <int kArgs, typename Remove, typename Add>
-  bool Walk(const EventChunk& chunk, std::span<const uint32_t> rows, Remove&& remove, Add&& add);
-  uint32_t values_at() const { return values_at_; }
+  void Walk(uint32_t arrivals, Remove&& remove, Add&& add) {
+    // Without a null argument in the window (the common case), a walk whose
+    // steps never test for one.
+    const bool nulls = held_nulls_ != 0;
+    if (timed_) {
+      nulls ? WalkAll<kArgs, true, true>(arrivals, remove, add) : WalkAll<kArgs, true, false>(arrivals, remove, add);
+    } else {
+      nulls ? WalkAll<kArgs, false, true>(arrivals, remove, add) : WalkAll<kArgs, false, false>(arrivals, remove, add);
+    }
+  }
+  // Group ids are below this (group by; else 1), once Admit has run.
+  uint32_t group_bound() const { return groups_ ? static_cast<uint32_t>(group_sizes_.size()) : 1; }
   uint32_t arg_count() const { return arg_count_; }
 
  private:
@@ -74,22 +91,32 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
     uint32_t capacity = 0;  // a power of two, or 0
   };
   // Retracts the oldest held event; `sizes` is group_sizes_.data() (group by).
-  template <typename Remove>
-  [[gnu::always_inline]] void RetractOldest(Ring& r, bool grouped, int64_t* sizes, Remove& remove) {
-    const Slot* entry = r.held + size_t{r.head} * stride_;
+  // kNulls: entries may have null arguments (held_nulls_ counts them down).
+  template <bool kNulls = true, typename Remove>
+  [[gnu::always_inline]] void RetractOldest(Ring& r, uint32_t stride, uint32_t values_at, bool grouped, int64_t* sizes,
+                                            Remove& remove) {
+    const Slot* entry = r.held + size_t{r.head} * stride;
     const uint32_t g = static_cast<uint32_t>(entry[0].raw);
-    remove(g, static_cast<const Slot*>(entry));
+    const uint32_t nulls = kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0;
+    if (kNulls) held_nulls_ -= nulls != 0 ? 1 : 0;
+    remove(g, entry + values_at, nulls);
     r.head = (r.head + 1) & r.mask;
     --r.size;
     if (grouped && --sizes[g] == 0) emptied_.push_back(g);
   }
   int64_t OldestTime(const Ring& r) const { return r.held[size_t{r.head} * stride_ + 1].i64; }
-  void GrowHeld();
+  // Grows the ring to hold at least `needed` entries.
+  void GrowHeld(uint32_t needed);
+  // kArgs: arg_count_ if 1, else -1.
+  template <bool kTimed, int kArgs>
+  uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
+  template <int kArgs, bool kTimed, bool kNulls, typename Remove, typename Add>
+  void WalkAll(uint32_t arrivals, Remove& remove, Add& add);
   // Applies the first `count` queued steps to every aggregate.
   void FlushOps(uint32_t count);
-  // Queues a step for the event in `entry`.
-  [[gnu::always_inline]] void QueueOp(SlideOp op, const Slot* entry, uint32_t& count) {
-    for (uint32_t k = 0; k < arg_count_; ++k) op_values_[size_t{k} * kOpBatch + count] = entry[values_at_ + k];
+  // Queues a step for the event with argument values `values`.
+  [[gnu::always_inline]] void QueueOp(SlideOp op, const Slot* values, uint32_t& count) {
+    for (uint32_t k = 0; k < arg_count_; ++k) op_values_[size_t{k} * kOpBatch + count] = values[k];
     ops_[count] = op;
     if (++count == kOpBatch) {
       FlushOps(count);
@@ -119,80 +146,106 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   uint32_t arg_count_ = 0;  // aggregates with an argument
   std::vector<int32_t> arg_of_;  // per aggregate: its argument's index, or -1
   std::vector<ColumnView> chunk_args_;  // per argument, over the chunk
+  std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival
+  uint64_t held_nulls_ = 0;  // held entries with a null argument (admitted or not yet)
 
   // The queued steps; argument k of step i is op_values_[k * kOpBatch + i].
   std::vector<SlideOp> ops_;
   std::vector<Slot> op_values_;
 };
 
-template <int kArgs, typename Remove, typename Add>
-bool SlidingAggregateSelector::Walk(const EventChunk& chunk, std::span<const uint32_t> rows, Remove&& remove,
-                                    Add&& add) {
-  const int64_t now = scheduler_->now();
-  const int64_t time_ms = window_.time_ms;
-  const uint32_t length = length_;
+template <bool kTimed, int kArgs>
+uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
+  uint32_t* arrival_rows = arrival_rows_.data();
+  const EventKind* kinds = chunk.kinds();
+  uint32_t arrivals = 0;
+  for (uint32_t row : rows) {
+    arrival_rows[arrivals] = row;
+    arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;  // as the window: arrivals only
+  }
+  if (arrivals == 0) return 0;
+  const std::span<const uint32_t> arrived(arrival_rows, arrivals);
+  const uint32_t* group_of_row = group_of_row_.data();
+  if (groups_) {
+    const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
+    if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
+  }
+  // The entries, behind the live ones (Walk's admissions take them in order).
+  if (ring_.size + arrivals > ring_.capacity) GrowHeld(ring_.size + arrivals);
   const uint32_t arg_count = kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_;
-  const uint32_t values_at = values_at_;
-  const uint32_t stride = stride_;
-  // Views copied to locals: read through members they would be reloaded
-  // after every store.
+  constexpr uint32_t values_at = kTimed ? 2 : 1;
+  const uint32_t stride = values_at + arg_count;
   const ColumnView* args = chunk_args_.data();
   const ColumnView arg0 = arg_count > 0 ? args[0] : ColumnView{};
-  const std::span<const ColumnView> all_keys(key_views_);
-  const ColumnView key0 = all_keys.empty() ? ColumnView{} : all_keys[0];
-  const std::span<const ColumnView> keys = all_keys.size() == 1 ? std::span<const ColumnView>(&key0, 1) : all_keys;
-  uint32_t* group_of_row = group_of_row_.data();
-  GroupTable* const table = groups_.get();
-  const bool grouped = table != nullptr;
-  int64_t* sizes = group_sizes_.data();
-  size_t group_count = group_sizes_.size();
-  Ring r = ring_;
-  bool arrived = false;
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) != EventKind::kCurrent) continue;  // as the window: arrivals only
-    arrived = true;
-    if (timed_) {
-      while (r.size > 0 && OldestTime(r) + time_ms <= now) RetractOldest(r, grouped, sizes, remove);
-    }
-    if (r.size >= length) RetractOldest(r, grouped, sizes, remove);
-    uint32_t g = 0;
-    bool fresh = false;
-    if (grouped) {
-      g = table->FindOrAdd(keys, row);
-      if (g >= group_count) {
-        group_sizes_.resize(g + 1, 0);
-        sizes = group_sizes_.data();
-        group_count = group_sizes_.size();
-      }
-      fresh = sizes[g]++ == 0;
-      group_of_row[row] = g;
-    }
-    if (r.size == r.capacity) {
-      ring_ = r;
-      GrowHeld();
-      r = ring_;
-    }
-    Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
-    ++r.size;
+  const bool grouped = groups_ != nullptr;
+  const int64_t* timestamps = chunk.timestamps();
+  Slot* const held = ring_.held;
+  const uint32_t mask = ring_.mask;
+  uint32_t tail = ring_.head + ring_.size;
+  int64_t latest = latest_;
+  uint64_t null_entries = 0;
+  for (uint32_t row : arrived) {
+    Slot* entry = held + size_t{tail & mask} * stride;
+    ++tail;
     uint64_t null_args = 0;
-    if (kArgs == 1) {
-      entry[values_at] = arg0.at(row);
+    if (arg_count == 1) {
+      entry[values_at].raw = arg0.at(row).raw;
       null_args = uint64_t{arg0.null(row)};
     } else {
       for (uint32_t k = 0; k < arg_count; ++k) {
-        entry[values_at + k] = args[k].at(row);
+        entry[values_at + k].raw = args[k].at(row).raw;
         null_args |= uint64_t{args[k].null(row)} << k;
       }
     }
-    entry[0].raw = g | (null_args << 32);
-    if (timed_) {
-      entry[1].i64 = chunk.timestamp(row);
-      latest_ = std::max(latest_, chunk.timestamp(row));
+    entry[0].raw = (grouped ? group_of_row[row] : 0) | (null_args << 32);
+    null_entries += null_args != 0 ? 1 : 0;
+    if constexpr (kTimed) {
+      entry[1].i64 = timestamps[row];
+      latest = std::max(latest, timestamps[row]);
     }
-    add(g, row, fresh, static_cast<const Slot*>(entry));
+  }
+  latest_ = latest;
+  held_nulls_ += null_entries;
+  return arrivals;
+}
+
+template <int kArgs, bool kTimed, bool kNulls, typename Remove, typename Add>
+void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& add) {
+  const int64_t now = scheduler_->now();
+  const int64_t time_ms = window_.time_ms;
+  const uint32_t length = length_;
+  // Known at compile time when the caller knows kArgs: the entries' index
+  // arithmetic is then shifts and adds.
+  constexpr uint32_t values_at = kTimed ? 2 : 1;
+  const uint32_t stride = kArgs >= 0 ? values_at + static_cast<uint32_t>(kArgs) : stride_;
+  const uint32_t* arrival_rows = arrival_rows_.data();
+  const bool grouped = groups_ != nullptr;
+  int64_t* sizes = group_sizes_.data();
+  Ring r = ring_;
+  // The clock stands still during a chunk: once the oldest event is found not
+  // due, it stays so until it leaves by length or the window empties.
+  bool oldest_stays = false;
+  for (uint32_t i = 0; i < arrivals; ++i) {
+    if constexpr (kTimed) {
+      if (!oldest_stays) {
+        while (r.size > 0 && r.held[size_t{r.head} * stride + 1].i64 + time_ms <= now) {
+          RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
+        }
+        oldest_stays = r.size > 0;
+      }
+    }
+    if (r.size >= length) {
+      RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
+      oldest_stays = false;
+    }
+    const Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
+    ++r.size;
+    const uint32_t g = static_cast<uint32_t>(entry[0].raw);
+    const bool fresh = grouped && sizes[g]++ == 0;
+    add(g, arrival_rows[i], fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
   }
   ring_ = r;
-  return arrived;
 }
 
 }  // namespace eddy::runtime

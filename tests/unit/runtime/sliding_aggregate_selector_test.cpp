@@ -48,14 +48,18 @@ struct Step {
 };
 
 // Chunks of 1..40 events (sometimes 200), with nulls, equal and out-of-order
-// timestamps, clock jumps, and clock-only advances between chunks.
+// timestamps, clock jumps, and clock-only advances between chunks. Null values
+// come in stretches of steps, so that windows also drain of them (the fused
+// walk without null tests) and fill with them again.
 std::vector<Step> RandomInput(uint32_t seed, int steps) {
   std::mt19937 rng(seed);
   auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   std::vector<Step> input;
   int64_t t = 1000;
+  bool nulls = true;
   for (int s = 0; s < steps; ++s) {
     Step step;
+    if (pick(6) == 0) nulls = !nulls;
     if (pick(8) == 0) {
       t += pick(4) == 0 ? 5000 : pick(300);
       step.advance_only = true;
@@ -72,9 +76,9 @@ std::vector<Step> RandomInput(uint32_t seed, int steps) {
       step.timestamps.push_back(ts);
       step.symbols.push_back(pick(12) == 0 ? -1 : pick(7));
       step.prices.push_back(static_cast<double>(pick(100000)) / 7.0);
-      step.null_prices.push_back(pick(10) == 0);
+      step.null_prices.push_back(nulls && pick(10) == 0);
       step.volumes.push_back(pick(50) - 10);
-      step.null_volumes.push_back(pick(10) == 0);
+      step.null_volumes.push_back(nulls && pick(10) == 0);
       step.flags.push_back(pick(2) == 0);
       step.qtys.push_back(pick(5));
     }
