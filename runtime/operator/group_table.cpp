@@ -31,14 +31,9 @@ uint32_t GroupTable::FindOrAddGeneral(std::span<const ColumnView> keys, uint32_t
 
 uint32_t GroupTable::FindOrAddRows(std::span<const ColumnView> keys, std::span<const uint32_t> rows,
                                    uint32_t* group_of_row) {
-  uint32_t end = 0;
   if (!single_string_) {
-    for (uint32_t row : rows) {
-      const uint32_t g = FindOrAddGeneral(keys, row);
-      group_of_row[row] = g;
-      end = std::max(end, g + 1);
-    }
-    return end;
+    for (uint32_t row : rows) group_of_row[row] = FindOrAddGeneral(keys, row);
+    return id_bound();
   }
   // FindOrAdd's short-string path with the table's arrays in locals: stores to
   // group_of_row could otherwise alias them. Reloaded after an insert, which
@@ -68,9 +63,8 @@ uint32_t GroupTable::FindOrAddRows(std::span<const ColumnView> keys, std::span<c
       mask = mask_;
     }
     group_of_row[row] = g;
-    end = std::max(end, g + 1);
   }
-  return end;
+  return id_bound();
 }
 
 uint32_t GroupTable::Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot) {

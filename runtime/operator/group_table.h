@@ -51,11 +51,12 @@ class GroupTable {
     }
     return FindOrAddGeneral(keys, row);
   }
-  // FindOrAdd for each row of `rows`, into group_of_row[row]; returns 1 + the
-  // largest id found (0 for no rows). One loop with the table in registers,
-  // for a window's arrivals.
+  // FindOrAdd for each row of `rows`, into group_of_row[row]; returns
+  // id_bound(). One loop with the table in registers, for a window's arrivals.
   uint32_t FindOrAddRows(std::span<const ColumnView> keys, std::span<const uint32_t> rows, uint32_t* group_of_row);
   void Free(uint32_t id);
+  // Every id given out so far is below this.
+  uint32_t id_bound() const { return keys_.size(); }
   size_t live_groups() const { return live_; }
   // True when live group `id` has the key of row `row` of `keys`.
   bool Equal(std::span<const ColumnView> keys, uint32_t row, uint32_t id) const {

@@ -123,6 +123,13 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
       count = 0;
     }
   }
+  // Whether kinds[0..n) are all kCurrent; branch-free, so it vectorizes.
+  static bool AllCurrent(const EventKind* kinds, uint32_t n) {
+    static_assert(static_cast<uint8_t>(EventKind::kCurrent) == 0);
+    uint8_t any = 0;
+    for (uint32_t i = 0; i < n; ++i) any |= static_cast<uint8_t>(kinds[i]);
+    return any == 0;
+  }
   // Sets the timer for `due` unless it is set.
   void ArmTimer(int64_t due);
 
@@ -146,7 +153,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   uint32_t arg_count_ = 0;  // aggregates with an argument
   std::vector<int32_t> arg_of_;  // per aggregate: its argument's index, or -1
   std::vector<ColumnView> chunk_args_;  // per argument, over the chunk
-  std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival
+  std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival, unless...
+  const uint32_t* arrivals_ = nullptr;  // ... they are Process's rows: the arrivals' rows
   uint64_t held_nulls_ = 0;  // held entries with a null argument (admitted or not yet)
 
   // The queued steps; argument k of step i is op_values_[k * kOpBatch + i].
@@ -156,16 +164,24 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
 
 template <bool kTimed, int kArgs>
 uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
-  uint32_t* arrival_rows = arrival_rows_.data();
+  // The arrivals (as the window: current rows only) are `rows` themselves in
+  // the common case of a whole chunk of current events (rows come in order).
   const EventKind* kinds = chunk.kinds();
   uint32_t arrivals = 0;
-  for (uint32_t row : rows) {
-    arrival_rows[arrivals] = row;
-    arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;  // as the window: arrivals only
+  if (rows.size() == chunk.size() && AllCurrent(kinds, chunk.size())) {
+    arrivals_ = rows.data();
+    arrivals = chunk.size();
+  } else {
+    if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
+    uint32_t* arrival_rows = arrival_rows_.data();
+    for (uint32_t row : rows) {
+      arrival_rows[arrivals] = row;
+      arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;
+    }
+    arrivals_ = arrival_rows;
   }
   if (arrivals == 0) return 0;
-  const std::span<const uint32_t> arrived(arrival_rows, arrivals);
+  const std::span<const uint32_t> arrived(arrivals_, arrivals);
   const uint32_t* group_of_row = group_of_row_.data();
   if (groups_) {
     const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
@@ -219,7 +235,7 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   // arithmetic is then shifts and adds.
   constexpr uint32_t values_at = kTimed ? 2 : 1;
   const uint32_t stride = kArgs >= 0 ? values_at + static_cast<uint32_t>(kArgs) : stride_;
-  const uint32_t* arrival_rows = arrival_rows_.data();
+  const uint32_t* arrival_rows = arrivals_;
   const bool grouped = groups_ != nullptr;
   int64_t* sizes = group_sizes_.data();
   Ring r = ring_;
