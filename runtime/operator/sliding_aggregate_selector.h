@@ -6,9 +6,10 @@
 // window keeps, per live event, only what the aggregates need: its group id, its
 // aggregate argument values and (timed windows) its timestamp. An arrival turns
 // into the same sequence of aggregate steps the general path makes (the events
-// it pushes out are retracted from their groups, then it is added to its own),
-// in one typed loop per chunk (AggregateColumn::SlideWindow) for a query with
-// one aggregate, else queued and applied per aggregate (AggregateColumn::Slide);
+// it pushes out are retracted from their groups, then it is added to its own):
+// per chunk, the arrivals' groups and entries first, then the steps in one
+// typed loop (AggregateColumn::SlideWindow) for a query with one aggregate,
+// else queued and applied per aggregate (AggregateColumn::Slide);
 // output rows are computed over the arriving rows themselves (steps 2-4 are
 // AggregateSelector's). Results are identical to the general path's.
 //
@@ -45,16 +46,16 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   void OnTimer(int64_t due) override;
   std::string Describe() const override { return "Window " + window_.text + " + " + AggregateSelector::Describe(); }
 
-  // The window's walk over a chunk, in two passes. Admit(chunk, rows) finds
-  // the group of each arrival among `rows` and writes its held entry behind the
-  // live ones; it returns the number of arrivals. Walk then takes the arrivals
-  // in order: the events each pushes out leave first, oldest first
-  // (remove(group, values, nulls)), then it is admitted (add(group, row, fresh,
-  // values, nulls); fresh: its group was empty and starts afresh). Argument k's
-  // value is values[k], null where bit k of `nulls` is set. Two passes because one loop doing both keeps
-  // too much live for the registers. Walk is instantiated by an aggregate when
-  // it is the query's only one (AggregateColumn::SlideWindow: one typed loop),
-  // and here with a queue of steps for several.
+  // The window's walk over a chunk, in passes (one loop doing all of it keeps
+  // too much live for the registers). Admit(chunk, rows) finds the group of
+  // each arrival among `rows` and writes its held entry behind the live ones;
+  // it returns the number of arrivals. Walk then takes the arrivals in order:
+  // the events each pushes out leave first, oldest first (remove(group,
+  // values, nulls)), then it is admitted (add(group, row, fresh, values,
+  // nulls); fresh: its group was empty and starts afresh). Argument k's value
+  // is values[k], null where bit k of `nulls` is set. Walk is instantiated by
+  // an aggregate when it is the query's only one (AggregateColumn::SlideWindow:
+  // one typed loop), and here with a queue of steps for several.
   // REQUIRES: Admit is called by Process, after the keys and arguments are
   // evaluated, and Walk right after it with its result.
   // kArgs: arg_count() if known to the caller, else -1.
@@ -64,13 +65,13 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   }
   template <int kArgs, typename Remove, typename Add>
   void Walk(uint32_t arrivals, Remove&& remove, Add&& add) {
-    // Without a null argument in the window (the common case), a walk whose
-    // steps never test for one.
-    const bool nulls = held_nulls_ != 0;
-    if (timed_) {
-      nulls ? WalkAll<kArgs, true, true>(arrivals, remove, add) : WalkAll<kArgs, true, false>(arrivals, remove, add);
+    // Instantiated for the cases, so that the loop tests nothing per step for
+    // them: with or without group by; timed or not; and, without a null
+    // argument in the window (the common case), never testing for one.
+    if (groups_) {
+      WalkGrouped<kArgs, true>(arrivals, remove, add);
     } else {
-      nulls ? WalkAll<kArgs, false, true>(arrivals, remove, add) : WalkAll<kArgs, false, false>(arrivals, remove, add);
+      WalkGrouped<kArgs, false>(arrivals, remove, add);
     }
   }
   // Group ids are below this (group by; else 1), once Admit has run.
@@ -110,7 +111,18 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // kArgs: arg_count_ if 1, else -1.
   template <bool kTimed, int kArgs>
   uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
-  template <int kArgs, bool kTimed, bool kNulls, typename Remove, typename Add>
+  template <int kArgs, bool kGrouped, typename Remove, typename Add>
+  void WalkGrouped(uint32_t arrivals, Remove& remove, Add& add) {
+    const bool nulls = held_nulls_ != 0;  // admitted or not yet
+    if (timed_) {
+      nulls ? WalkAll<kArgs, kGrouped, true, true>(arrivals, remove, add)
+            : WalkAll<kArgs, kGrouped, true, false>(arrivals, remove, add);
+    } else {
+      nulls ? WalkAll<kArgs, kGrouped, false, true>(arrivals, remove, add)
+            : WalkAll<kArgs, kGrouped, false, false>(arrivals, remove, add);
+    }
+  }
+  template <int kArgs, bool kGrouped, bool kTimed, bool kNulls, typename Remove, typename Add>
   void WalkAll(uint32_t arrivals, Remove& remove, Add& add);
   // Applies the first `count` queued steps to every aggregate.
   void FlushOps(uint32_t count);
@@ -226,7 +238,7 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
   return arrivals;
 }
 
-template <int kArgs, bool kTimed, bool kNulls, typename Remove, typename Add>
+template <int kArgs, bool kGrouped, bool kTimed, bool kNulls, typename Remove, typename Add>
 void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& add) {
   const int64_t now = scheduler_->now();
   const int64_t time_ms = window_.time_ms;
@@ -236,7 +248,7 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   constexpr uint32_t values_at = kTimed ? 2 : 1;
   const uint32_t stride = kArgs >= 0 ? values_at + static_cast<uint32_t>(kArgs) : stride_;
   const uint32_t* arrival_rows = arrivals_;
-  const bool grouped = groups_ != nullptr;
+  constexpr bool grouped = kGrouped;
   int64_t* sizes = group_sizes_.data();
   Ring r = ring_;
   // The clock stands still during a chunk: once the oldest event is found not
