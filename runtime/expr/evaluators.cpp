@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include "runtime/expr/compare_slots.h"
 #include "runtime/expr/factory.h"
 #include "runtime/expr/java_format.h"
 
@@ -215,19 +216,6 @@ class ArithmeticEval final : public Evaluator {
 };
 
 // ---------------------------------------------------------------- comparison
-
-template <typename T>
-bool CompareValues(CompareOp op, const T& x, const T& y) {
-  switch (op) {
-    case CompareOp::kEq: return x == y;
-    case CompareOp::kNe: return x != y;
-    case CompareOp::kLt: return x < y;
-    case CompareOp::kLe: return x <= y;
-    case CompareOp::kGt: return x > y;
-    case CompareOp::kGe: return x >= y;
-  }
-  return false;
-}
 
 // A null on either side makes the comparison false, `!=` included.
 template <typename T, CompareOp kOp>

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/expr/compare_slots.h"
+
 namespace eddy::runtime {
 
 // One absence's clock: the deadlines it asked for, and the scheduler entries that
@@ -458,9 +460,38 @@ void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
 int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
-  if (!local_ok || !s.correlated || candidates.empty()) return local_ok ? 1 : 0;
+  if (!local_ok || (!s.correlated && s.compares.empty()) || candidates.empty()) return local_ok ? 1 : 0;
   std::vector<uint8_t>& pass = scratch_->pass;
-  pass.resize(candidates.size());
+  pass.assign(candidates.size(), 1);
+  for (const PatternCompare& c : s.compares) CompareCandidates(c, pass.data());
+  if (s.correlated) EvaluateFrame(n, pass.data());
+  return -1;
+}
+
+// One comparison of the event with each candidate's stored event (the event's
+// side read once). A candidate whose position is unbound, or a null side, fails.
+void PatternState::CompareCandidates(const PatternCompare& c, uint8_t* pass) const {
+  const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
+  if (chunk_->nulls(row_)[c.event_attribute]) {
+    std::fill_n(pass, candidates.size(), uint8_t{0});
+    return;
+  }
+  const Slot event = WidenSlot(chunk_->row(row_)[c.event_attribute], c.event_type, c.as);
+  const uint32_t position = c.stored.position;
+  const uint32_t attribute = c.stored.attribute;
+  const EventStore& store = *positions_[position].store;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!pass[i]) continue;
+    const uint32_t b = matches_.binding(matches_.pm(candidates[i]), position);
+    pass[i] = b != MatchStore::kNone && b != MatchStore::kMarker && !store.null(b, attribute) &&
+              CompareSlots(c.op, c.as, event, WidenSlot(store.slot(b, attribute), c.stored.type, c.as));
+  }
+}
+
+// The general correlated condition, over a frame gathered from the candidates.
+void PatternState::EvaluateFrame(uint32_t n, uint8_t* pass) {
+  const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
+  const PatternNodeSpec& s = node(n);
   EventChunk& frame = *scratch_->frames[n];
   frame.Clear();  // borrowed values: nothing to release
   for (MatchStore::Entry e : candidates) {
@@ -476,8 +507,7 @@ int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   extra[arity] = {&scratch_->event_ts, &kNotNull, 0, 0};
   const ColumnView v = s.correlated->Eval(
       EvalFrame{&frame, frame.size(), std::span<const ColumnView>(extra.data(), arity + 1), scheduler_->now()});
-  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
-  return -1;
+  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = pass[i] && !v.null(i) && v.at(i).b;
 }
 
 // A candidate that is done with (`stale`) is dropped; one the event does not

@@ -129,6 +129,8 @@ class PatternState {
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
   int EvaluateCandidates(uint32_t n, bool local_ok);
+  void CompareCandidates(const PatternCompare& c, uint8_t* pass) const;
+  void EvaluateFrame(uint32_t n, uint8_t* pass);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
