@@ -119,6 +119,7 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       stores_(MakeStores(*spec)),
       matches_(StoresOfPositions(*spec, stores_), CountedPositions(*spec),
                static_cast<uint32_t>(2 * spec->nodes.size())),
+      sequence_(spec->sequence),
       expiry_armed_(INT64_MAX),
       current_ids_(spec->stream_schemas.size(), MatchStore::kNone) {
   const size_t n = spec->nodes.size();
@@ -131,19 +132,24 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
     timers_.push_back(spec->IsAbsent(i) ? std::make_unique<NodeTimer>(this, i) : nullptr);
     if (node(i).is_start) start_positions_.push_back(i);
     if (node(i).index && !spec->sequence) matches_.MakeIndexed(pending(i), node(i).index->key.type);
-    NodeHot h;
-    h.pending = pending(i);
-    h.absent = spec->IsAbsent(i);
-    if (node(i).index && !spec->sequence) {
-      h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
-      h.key_type = node(i).index->key.type;
-    }
-    hot_.push_back(h);
     positions_.push_back({stores_[node(i).stream].get(), spec->IsCount(i)});
   }
-  fresh_dirty_.assign(spec->stream_names.size(), 1);
+  stream_hot_.resize(spec->stream_names.size());
+  for (uint32_t stream = 0; stream < spec->stream_names.size(); ++stream) {
+    for (uint32_t i : spec->stream_nodes[stream]) {
+      NodeHot h;
+      h.node = i;
+      h.pending = pending(i);
+      h.absent = spec->IsAbsent(i);
+      if (node(i).index && !spec->sequence) {
+        h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
+        h.key_type = node(i).index->key.type;
+      }
+      stream_hot_[stream].push_back(h);
+    }
+  }
+  stream_work_.assign(spec->stream_names.size(), kFreshDirty);
   rearm_.assign(n, MatchStore::kNone);
-  rearm_waiting_.assign(spec->stream_names.size(), 0);
   expiry_timer_ = std::make_unique<ExpiryTimer>(this);
 }
 
@@ -220,14 +226,14 @@ void PatternState::AddState(uint32_t n, Pm pm) {
 
 void PatternState::PushFresh(uint32_t n, Pm pm) {
   matches_.Push(fresh(n), pm);
-  fresh_dirty_[node(n).stream] = 1;
+  stream_work_[node(n).stream] |= kFreshDirty;
   // The other side of a logical state promotes this list too.
-  if (node(n).partner >= 0) fresh_dirty_[node(static_cast<uint32_t>(node(n).partner)).stream] = 1;
+  if (node(n).partner >= 0) stream_work_[node(static_cast<uint32_t>(node(n).partner)).stream] |= kFreshDirty;
 }
 
 void PatternState::RequestStartReset(uint32_t n) {
   start_state_reset_[n] = 1;
-  fresh_dirty_[node(n).stream] = 1;
+  stream_work_[node(n).stream] |= kFreshDirty;
 }
 
 // Both sides of a logical state wait for the same partial match.
@@ -396,33 +402,34 @@ inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32
   stream_ = stream;
   event_ts_ = chunk.timestamp(row);
   if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
-  if (rearm_waiting_[stream]) RearmAfterExpiry(stream);
-  const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
-  if (spec_->sequence) {
-    ResetAndUpdate();
-  } else if (fresh_dirty_[stream]) {
-    // (Most events find nothing added since the last one of their stream.)
-    fresh_dirty_[stream] = 0;
-    for (uint32_t n : nodes) {
-      const int32_t partner = node(n).partner;
-      if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
-          (partner >= 0 && !matches_.empty(fresh(static_cast<uint32_t>(partner))))) {
-        Promote(n);
-      }
-    }
-  }
-  const uint32_t* node_ids = nodes.data();
-  const size_t node_count = nodes.size();
-  const bool sequence = spec_->sequence;
+  // (Most events find nothing re-armed or added since the last one of their stream.)
+  if (stream_work_[stream] != 0) PrepareStream(stream);
+  const bool sequence = sequence_;
+  if (sequence) ResetAndUpdate();
+  const Slot* slots = chunk.row(row);
+  const uint8_t* nulls = chunk.nulls(row);
+  const NodeHot* hot = stream_hot_[stream].data();
+  const size_t node_count = stream_hot_[stream].size();
   for (size_t k = 0; k < node_count; ++k) {
     const ColumnView& l = local[k];
     const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
     // A pattern state whose own condition fails has nothing to do: waiting
     // matches keep waiting. Sequences still drop what the event does not advance.
     if (!local_ok && !sequence) continue;
-    const uint32_t n = node_ids[k];
-    const MatchStore::Entry first = FirstCandidate(n);
-    if (first != MatchStore::kNone) ProcessEvent(n, local_ok, first);
+    // The first match waiting at the state that this event may concern: the
+    // first of its key for an indexed state. Most events stop here.
+    const NodeHot& h = hot[k];
+    if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
+    MatchStore::Entry first;
+    if (h.key_attr < 0) {
+      first = matches_.head(h.pending);
+    } else {
+      const uint32_t attr = static_cast<uint32_t>(h.key_attr);
+      if (nulls[attr]) continue;
+      first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
+      if (first == MatchStore::kNone) continue;
+    }
+    ProcessEvent(h.node, local_ok, first);
   }
   if (current_ids_[stream] != MatchStore::kNone) {
     stores_[stream]->Release(current_ids_[stream]);
@@ -432,16 +439,20 @@ inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32
   chunk_ = nullptr;
 }
 
-// The first match waiting at state n that this event may concern: the first of
-// its key for an indexed state, or kNone. Most events stop here.
-inline MatchStore::Entry PatternState::FirstCandidate(uint32_t n) const {
-  const NodeHot& h = hot_[n];
-  if (matches_.empty(h.pending)) return MatchStore::kNone;
-  if (h.absent && !active_[n]) return MatchStore::kNone;
-  if (h.key_attr < 0) return matches_.head(h.pending);
-  const uint32_t attr = static_cast<uint32_t>(h.key_attr);
-  if (chunk_->nulls(row_)[attr]) return MatchStore::kNone;
-  return matches_.FindKey(h.pending, MatchStore::Key{h.key_type, chunk_->row(row_)[attr]});
+// Re-arms what expired at states of the stream; makes what was added at them
+// since its last event eligible.
+void PatternState::PrepareStream(uint32_t stream) {
+  if (stream_work_[stream] & kRearmWaiting) RearmAfterExpiry(stream);
+  if (!(stream_work_[stream] & kFreshDirty)) return;
+  stream_work_[stream] &= static_cast<uint8_t>(~kFreshDirty);
+  if (sequence_) return;  // (a sequence promotes every state at every event)
+  for (uint32_t n : spec_->stream_nodes[stream]) {
+    const int32_t partner = node(n).partner;
+    if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
+        (partner >= 0 && !matches_.empty(fresh(static_cast<uint32_t>(partner))))) {
+      Promote(n);
+    }
+  }
 }
 
 void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
@@ -891,7 +902,7 @@ void PatternState::ExpireUpTo(int64_t t) {
       if (rearm_[n] != MatchStore::kNone) matches_.Unhold(rearm_[n]);
       matches_.Hold(last_lost[n]);
       rearm_[n] = last_lost[n];
-      rearm_waiting_[node(n).stream] = 1;
+      stream_work_[node(n).stream] |= kRearmWaiting;
       continue;
     }
     AddEvery(static_cast<uint32_t>(group), last_lost[n]);
@@ -901,7 +912,7 @@ void PatternState::ExpireUpTo(int64_t t) {
 }
 
 void PatternState::RearmAfterExpiry(uint32_t stream) {
-  rearm_waiting_[stream] = 0;
+  stream_work_[stream] &= static_cast<uint8_t>(~kRearmWaiting);
   for (uint32_t n : spec_->stream_nodes[stream]) {
     const Pm pm = rearm_[n];
     if (pm == MatchStore::kNone) continue;

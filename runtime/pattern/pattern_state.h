@@ -95,13 +95,16 @@ class PatternState {
   class NodeTimer;
   class ExpiryTimer;
 
-  // What the per-event path reads of a node, packed.
+  // What the per-event path reads of a state, packed.
   struct NodeHot {
+    uint32_t node = 0;
     MatchStore::List pending = 0;
     int32_t key_attr = -1;  // the event attribute an index looks up, or -1
     Type key_type = Type::kLong;
     bool absent = false;
   };
+  // Per stream: work before its next event (bits).
+  enum : uint8_t { kFreshDirty = 1, kRearmWaiting = 2 };
 
   const PatternNodeSpec& node(uint32_t n) const { return spec_->nodes[n]; }
   MatchStore::List pending(uint32_t n) const { return 2 * n; }
@@ -124,7 +127,7 @@ class PatternState {
   bool PartnerCanProceed(uint32_t absent, Pm pm);
   [[gnu::always_inline]] void Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
                                     std::span<const ColumnView> local);
-  [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
+  void PrepareStream(uint32_t stream);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
@@ -157,6 +160,7 @@ class PatternState {
   Sink* sink_;
   LogSink log_;
   std::string query_name_;
+  bool sequence_;
 
   std::vector<std::unique_ptr<EventStore>> stores_;  // per input stream
   MatchStore matches_;
@@ -169,15 +173,16 @@ class PatternState {
   std::vector<int64_t> last_scheduled_;     // absences
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
-  std::vector<NodeHot> hot_;
+  std::vector<std::vector<NodeHot>> stream_hot_;  // per stream, in spec.stream_nodes order
   // What Gather reads of a position, packed.
   struct PositionHot {
     const EventStore* store;
     bool counted;
   };
   std::vector<PositionHot> positions_;
-  // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
-  std::vector<uint8_t> fresh_dirty_;
+  // Per stream: a state of it may have fresh matches to promote (kFreshDirty),
+  // or an `every` group to re-arm after an expiry (kRearmWaiting).
+  std::vector<uint8_t> stream_work_;
 
   DeadlineQueue expiry_;
   int64_t expiry_next_ = INT64_MAX;  // the earliest deadline (cached)
@@ -197,10 +202,8 @@ class PatternState {
   std::vector<Pm> lost_;       // expiry: matches dropped, and per node the last one
   std::vector<Pm> last_lost_;
   // Per node: a match `within` dropped there whose `every` group is re-armed at
-  // the next event of the node's stream (held; kNone: none), and per stream
-  // whether a node of it has one.
+  // the next event of the node's stream (held; kNone: none).
   std::vector<Pm> rearm_;
-  std::vector<uint8_t> rearm_waiting_;
 
   uint64_t dropped_ = 0;
 };
