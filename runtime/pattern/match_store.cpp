@@ -174,12 +174,7 @@ MatchStore::Entry MatchStore::NewEntry(List list, Pm pm) {
   r.prev = r.next = kNone;
   r.bucket_prev = r.bucket_next = kNone;
   r.bucket = kNone;
-  r.pm_prev = kNone;
-  uint32_t* rec = Rec(pm);
-  r.pm_next = rec[kEntryHead];
-  if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = e;
-  rec[kEntryHead] = e;
-  ++rec[kEntryCount];
+  AttachToMatch(e, pm);
   return e;
 }
 
@@ -222,13 +217,36 @@ MatchStore::Entry MatchStore::Push(List list, Pm pm) {
 
 void MatchStore::Remove(Entry e) {
   Unlink(e);
+  const Pm pm = entries_[e].pm;
+  DetachFromMatch(e);
+  free_entries_.push_back(e);
+  if (Rec(pm)[kEntryCount] == 0 && Rec(pm)[kHolds] == 0) Free(pm);
+}
+
+void MatchStore::MoveEntry(Entry e, Pm to) {
+  const Pm from = entries_[e].pm;
+  DetachFromMatch(e);
+  AttachToMatch(e, to);
+  if (Rec(from)[kEntryCount] == 0 && Rec(from)[kHolds] == 0) Free(from);
+}
+
+void MatchStore::DetachFromMatch(Entry e) {
   EntryRec& r = entries_[e];
-  const Pm pm = r.pm;
-  uint32_t* rec = Rec(pm);
+  uint32_t* rec = Rec(r.pm);
   if (r.pm_prev != kNone) entries_[r.pm_prev].pm_next = r.pm_next; else rec[kEntryHead] = r.pm_next;
   if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = r.pm_prev;
-  free_entries_.push_back(e);
-  if (--rec[kEntryCount] == 0 && rec[kHolds] == 0) Free(pm);
+  --rec[kEntryCount];
+}
+
+void MatchStore::AttachToMatch(Entry e, Pm pm) {
+  EntryRec& r = entries_[e];
+  uint32_t* rec = Rec(pm);
+  r.pm = pm;
+  r.pm_prev = kNone;
+  r.pm_next = rec[kEntryHead];
+  if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = e;
+  rec[kEntryHead] = e;
+  ++rec[kEntryCount];
 }
 
 void MatchStore::Clear(List list) {

@@ -93,6 +93,9 @@ class MatchStore {
   Entry Push(List list, Pm pm);
   // Removes the entry; frees the match when that was its last hold.
   void Remove(Entry entry);
+  // Gives the entry (same list, same place and key) to match `to` instead;
+  // frees its match when that was its last hold.
+  void MoveEntry(Entry entry, Pm to);
   void Clear(List list);
   Entry head(List list) const { return lists_[list].head; }
   Entry next(Entry entry) const { return entries_[entry].next; }
@@ -198,6 +201,9 @@ class MatchStore {
   void ReleaseBinding(Pm pm, uint32_t position);
   void ReleaseChain(uint32_t node, uint32_t position);
   Entry NewEntry(List list, Pm pm);
+  // Links / unlinks an entry among the entries of its match.
+  void AttachToMatch(Entry e, Pm pm);
+  void DetachFromMatch(Entry e);
   void LinkBack(List list, Entry e);
   void LinkKey(Entry e, const Key& key);
   void Unlink(Entry e);

@@ -129,6 +129,9 @@ struct PatternSpec {
   const Schema* output_schema = nullptr;
   // Live partial matches kept per instance; beyond it the oldest are dropped.
   size_t max_partial_matches = 1'000'000;
+  // Whether instances may skip the `fresh` lists where that changes nothing
+  // (PatternState::ChooseShortcuts); tests turn it off to compare.
+  bool shortcuts = true;
 
   bool IsCount(uint32_t position) const { return nodes[position].kind == PatternNodeKind::kCount; }
   bool IsAbsent(uint32_t node) const {

@@ -149,11 +149,50 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
     }
   }
   stream_work_.assign(spec->stream_names.size(), kFreshDirty);
+  ChooseShortcuts();
   rearm_.assign(n, MatchStore::kNone);
   expiry_timer_ = std::make_unique<ExpiryTimer>(this);
 }
 
 PatternState::~PatternState() = default;
+
+// Where the rules' result does not depend on a match waiting in a `fresh` list
+// until the next promotion, it goes straight where the promotion would put it:
+//  - direct_pending_[n]: a stream state whose only way in is `next` from one
+//    earlier stream state of the same stream, and that nothing re-arms: what
+//    reaches it arrives during an event of that stream, after the state was
+//    offered the event (later states first), all with the event's timestamp,
+//    so promotion would append it to `pending` in the same order;
+//  - rearm_in_place_[n]: the first state, a stream state that re-arms itself
+//    (`every e1=S`): its matches are all empty, so the re-armed copy can take
+//    the entry the match leaves (copies of an empty match differ in nothing
+//    that the rules read but their order, and the order of identical matches
+//    does not show).
+void PatternState::ChooseShortcuts() {
+  const uint32_t count = static_cast<uint32_t>(spec_->nodes.size());
+  direct_pending_.assign(count, 0);
+  rearm_in_place_.assign(count, 0);
+  if (spec_->sequence || !spec_->shortcuts) return;
+  std::vector<uint32_t> ways_in(count, 0);
+  std::vector<uint8_t> rearmed(count, 0);
+  for (const PatternNodeSpec& s : spec_->nodes) {
+    if (s.next >= 0) ++ways_in[static_cast<size_t>(s.next)];
+    for (int32_t target : {s.every, s.within_every, s.callback, s.partner}) {
+      if (target >= 0) rearmed[static_cast<size_t>(target)] = 1;
+    }
+  }
+  for (uint32_t p = 0; p < count; ++p) {
+    const PatternNodeSpec& from = node(p);
+    if (from.kind != PatternNodeKind::kStream || from.next < 0) continue;
+    const uint32_t n = static_cast<uint32_t>(from.next);
+    const PatternNodeSpec& to = node(n);
+    direct_pending_[n] = to.kind == PatternNodeKind::kStream && !to.is_start && to.partner < 0 && n > p &&
+                         to.stream == from.stream && ways_in[n] == 1 && !rearmed[n];
+  }
+  const PatternNodeSpec& first = node(0);
+  rearm_in_place_[0] = first.kind == PatternNodeKind::kStream && first.is_start && first.every == 0 &&
+                       first.partner < 0;
+}
 
 // ------------------------------------------------------------------ starting and arming
 
@@ -188,7 +227,11 @@ void PatternState::AddState(uint32_t n, Pm pm) {
     case PatternNodeKind::kStream:
     case PatternNodeKind::kCount: {
       // A sequence state takes one match per event.
-      if (!spec_->sequence || matches_.empty(fresh(n))) PushFresh(n, pm);
+      if (direct_pending_[n]) {
+        PushPending(n, pm);
+      } else if (!spec_->sequence || matches_.empty(fresh(n))) {
+        PushFresh(n, pm);
+      }
       if (s.kind == PatternNodeKind::kCount && s.min_count == 0 && !matches_.bound(pm, n)) {
         // Zero events already satisfy the count: pass straight on.
         bool changed = false;
@@ -231,6 +274,16 @@ void PatternState::PushFresh(uint32_t n, Pm pm) {
   if (node(n).partner >= 0) stream_work_[node(static_cast<uint32_t>(node(n).partner)).stream] |= kFreshDirty;
 }
 
+// What promoting `pm` from fresh(n) would do (see ChooseShortcuts).
+void PatternState::PushPending(uint32_t n, Pm pm) {
+  MatchStore::Key key;
+  if (node(n).index) {
+    matches_.PushKeyed(pending(n), pm, KeyOf(n, pm, key) ? &key : nullptr);
+  } else {
+    matches_.Push(pending(n), pm);
+  }
+}
+
 void PatternState::RequestStartReset(uint32_t n) {
   start_state_reset_[n] = 1;
   stream_work_[node(n).stream] |= kFreshDirty;
@@ -260,6 +313,13 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
+      if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
+        matches_.MoveEntry(rearm_entry_, copy);
+        rearm_entry_ = MatchStore::kNone;
+      } else {
+        PushFresh(n, copy);
+      }
+      break;
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
     case PatternNodeKind::kAbsent:
       PushFresh(n, copy);
@@ -556,6 +616,17 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
             unstored_position_ = static_cast<int32_t>(n);
             Emit(pm);
             unstored_position_ = -1;
+          } else if (rearm_in_place_[n]) {
+            // The re-armed copy takes this entry over (see ChooseShortcuts).
+            rearm_entry_ = e;
+            rearm_node_ = n;
+            rearm_pm_ = pm;
+            BindEvent(n, pm);
+            Post(n, pm);
+            const bool moved = rearm_entry_ == MatchStore::kNone;
+            rearm_entry_ = MatchStore::kNone;
+            if (!moved) matches_.Remove(e);
+            break;
           } else {
             BindEvent(n, pm);
             Post(n, pm);

@@ -114,7 +114,9 @@ class PatternState {
   void Init(uint32_t n);
   void AddState(uint32_t n, Pm pm);
   void AddLogical(uint32_t n, Pm pm);
+  void ChooseShortcuts();
   void PushFresh(uint32_t n, Pm pm);
+  void PushPending(uint32_t n, Pm pm);
   void RequestStartReset(uint32_t n);
   void AddEvery(uint32_t n, Pm pm);
   void Promote(uint32_t n);
@@ -173,6 +175,14 @@ class PatternState {
   std::vector<int64_t> last_scheduled_;     // absences
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
+  // Per node: the shortcuts ChooseShortcuts found safe.
+  std::vector<uint8_t> direct_pending_;
+  std::vector<uint8_t> rearm_in_place_;
+  // While the first state posts a match re-armed in place: its entry (kNone
+  // once the copy took it), the state and the match.
+  MatchStore::Entry rearm_entry_ = MatchStore::kNone;
+  uint32_t rearm_node_ = 0;
+  Pm rearm_pm_ = MatchStore::kNone;
   std::vector<std::vector<NodeHot>> stream_hot_;  // per stream, in spec.stream_nodes order
   // What Gather reads of a position, packed.
   struct PositionHot {
