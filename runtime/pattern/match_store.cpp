@@ -329,8 +329,18 @@ MatchStore::Entry MatchStore::PushKeyed(List list, Pm pm, const Key* key) {
 void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
   Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
-  const uint64_t hash = Hash(*key);
-  uint32_t b = FindBucket(index, *key, hash);
+  uint64_t hash;
+  uint32_t b;
+  if (key->type == Type::kString && key->value.str->size <= 8) {
+    // (Short strings as one word, as FindKey looks them up.)
+    const uint32_t n = key->value.str->size;
+    const uint64_t word = ShortWord(key->value.str->data, n);
+    hash = HashShort(word, n);
+    b = FindShortString(index, word, n);
+  } else {
+    hash = Hash(*key);
+    b = FindBucket(index, *key, hash);
+  }
   if (b == kNone) {
     if ((index.used + 1) * 2 > index.table.size()) GrowTable(index);
     b = Allocate(index.buckets, index.free_buckets);

@@ -120,8 +120,7 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       matches_(StoresOfPositions(*spec, stores_), CountedPositions(*spec),
                static_cast<uint32_t>(2 * spec->nodes.size())),
       sequence_(spec->sequence),
-      expiry_armed_(INT64_MAX),
-      current_ids_(spec->stream_schemas.size(), MatchStore::kNone) {
+      expiry_armed_(INT64_MAX) {
   const size_t n = spec->nodes.size();
   initialized_.assign(n, 0);
   active_.assign(n, 1);
@@ -444,58 +443,60 @@ bool PatternState::PartnerCanProceed(uint32_t absent, Pm pm) {
 
 void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row,
                            std::span<const ColumnView> local) {
-  Offer(stream, chunk, row, local);
+  OnEvents(stream, chunk, std::span<const uint32_t>(&row, 1), local);
 }
 
+// Most events do little else than this loop: what it reads of the chunk and of
+// the stream's states is read once per chunk.
 void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
                             std::span<const ColumnView> local) {
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) == EventKind::kCurrent) Offer(stream, chunk, row, local);
-  }
-}
-
-// (Inlined into the per-chunk loop: most events do little else than this.)
-inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
-                                std::span<const ColumnView> local) {
   chunk_ = &chunk;
-  row_ = row;
   stream_ = stream;
-  event_ts_ = chunk.timestamp(row);
-  if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
-  // (Most events find nothing re-armed or added since the last one of their stream.)
-  if (stream_work_[stream] != 0) PrepareStream(stream);
   const bool sequence = sequence_;
-  if (sequence) ResetAndUpdate();
-  const Slot* slots = chunk.row(row);
-  const uint8_t* nulls = chunk.nulls(row);
   const NodeHot* hot = stream_hot_[stream].data();
   const size_t node_count = stream_hot_[stream].size();
-  for (size_t k = 0; k < node_count; ++k) {
-    const ColumnView& l = local[k];
-    const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
-    // A pattern state whose own condition fails has nothing to do: waiting
-    // matches keep waiting. Sequences still drop what the event does not advance.
-    if (!local_ok && !sequence) continue;
-    // The first match waiting at the state that this event may concern: the
-    // first of its key for an indexed state. Most events stop here.
-    const NodeHot& h = hot[k];
-    if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
-    MatchStore::Entry first;
-    if (h.key_attr < 0) {
-      first = matches_.head(h.pending);
-    } else {
-      const uint32_t attr = static_cast<uint32_t>(h.key_attr);
-      if (nulls[attr]) continue;
-      first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
-      if (first == MatchStore::kNone) continue;
+  const Slot* chunk_slots = chunk.slots();
+  const uint8_t* chunk_nulls = chunk.null_flags();
+  const size_t arity = chunk.arity();
+  EventStore& store = *stores_[stream];
+  for (const uint32_t row : rows) {
+    if (chunk.kind(row) != EventKind::kCurrent) continue;
+    row_ = row;
+    event_ts_ = chunk.timestamp(row);
+    if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
+    // (Most events find nothing re-armed or added since the last one of their stream.)
+    if (stream_work_[stream] != 0) PrepareStream(stream);
+    if (sequence) ResetAndUpdate();
+    const Slot* slots = chunk_slots + row * arity;
+    const uint8_t* nulls = chunk_nulls + row * arity;
+    for (size_t k = 0; k < node_count; ++k) {
+      const ColumnView& l = local[k];
+      const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
+      // A pattern state whose own condition fails has nothing to do: waiting
+      // matches keep waiting. Sequences still drop what the event does not advance.
+      if (!local_ok && !sequence) continue;
+      // The first match waiting at the state that this event may concern: the
+      // first of its key for an indexed state. Most events stop here.
+      const NodeHot& h = hot[k];
+      if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
+      MatchStore::Entry first;
+      if (h.key_attr < 0) {
+        first = matches_.head(h.pending);
+      } else {
+        const uint32_t attr = static_cast<uint32_t>(h.key_attr);
+        if (nulls[attr]) continue;
+        first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
+        if (first == MatchStore::kNone) continue;
+      }
+      ProcessEvent(h.node, local_ok, first);
     }
-    ProcessEvent(h.node, local_ok, first);
+    // The copy of the event the states took (if any) is theirs now.
+    if (current_event_ != MatchStore::kNone) {
+      store.Release(current_event_);
+      current_event_ = MatchStore::kNone;
+    }
+    if (std::max(expiry_next_, expiry_floor_) < expiry_armed_) ArmExpiryTimer();
   }
-  if (current_ids_[stream] != MatchStore::kNone) {
-    stores_[stream]->Release(current_ids_[stream]);
-    current_ids_[stream] = MatchStore::kNone;
-  }
-  if (std::max(expiry_next_, expiry_floor_) < expiry_armed_) ArmExpiryTimer();
   chunk_ = nullptr;
 }
 
@@ -515,7 +516,7 @@ void PatternState::PrepareStream(uint32_t stream) {
   }
 }
 
-void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
+inline void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
   std::vector<MatchStore::Entry>& out = scratch_->candidates;
   out.clear();
   if (node(n).index && !spec_->sequence) {
@@ -533,15 +534,20 @@ int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const PatternNodeSpec& s = node(n);
   if (!local_ok || (!s.correlated && s.compares.empty()) || candidates.empty()) return local_ok ? 1 : 0;
   std::vector<uint8_t>& pass = scratch_->pass;
-  pass.assign(candidates.size(), 1);
-  for (const PatternCompare& c : s.compares) CompareCandidates(c, pass.data());
-  if (s.correlated) EvaluateFrame(n, pass.data());
+  if (pass.size() < candidates.size()) pass.resize(candidates.size());
+  bool first = true;  // whether pass is still to be written
+  for (const PatternCompare& c : s.compares) {
+    CompareCandidates(c, first, pass.data());
+    first = false;
+  }
+  if (s.correlated) EvaluateFrame(n, first, pass.data());
   return -1;
 }
 
 // One comparison of the event with each candidate's stored event (the event's
-// side read once). A candidate whose position is unbound, or a null side, fails.
-void PatternState::CompareCandidates(const PatternCompare& c, uint8_t* pass) const {
+// side read once), into pass (`first`) or and-ed with it. A candidate whose
+// position is unbound, or a null side, fails.
+inline void PatternState::CompareCandidates(const PatternCompare& c, bool first, uint8_t* pass) const {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   if (chunk_->nulls(row_)[c.event_attribute]) {
     std::fill_n(pass, candidates.size(), uint8_t{0});
@@ -552,7 +558,7 @@ void PatternState::CompareCandidates(const PatternCompare& c, uint8_t* pass) con
   const uint32_t attribute = c.stored.attribute;
   const EventStore& store = *positions_[position].store;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!pass[i]) continue;
+    if (!first && !pass[i]) continue;
     const uint32_t b = matches_.binding(matches_.pm(candidates[i]), position);
     pass[i] = b != MatchStore::kNone && b != MatchStore::kMarker && !store.null(b, attribute) &&
               CompareSlots(c.op, c.as, event, WidenSlot(store.slot(b, attribute), c.stored.type, c.as));
@@ -560,7 +566,7 @@ void PatternState::CompareCandidates(const PatternCompare& c, uint8_t* pass) con
 }
 
 // The general correlated condition, over a frame gathered from the candidates.
-void PatternState::EvaluateFrame(uint32_t n, uint8_t* pass) {
+void PatternState::EvaluateFrame(uint32_t n, bool first, uint8_t* pass) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
   EventChunk& frame = *scratch_->frames[n];
@@ -578,7 +584,7 @@ void PatternState::EvaluateFrame(uint32_t n, uint8_t* pass) {
   extra[arity] = {&scratch_->event_ts, &kNotNull, 0, 0};
   const ColumnView v = s.correlated->Eval(
       EvalFrame{&frame, frame.size(), std::span<const ColumnView>(extra.data(), arity + 1), scheduler_->now()});
-  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = pass[i] && !v.null(i) && v.at(i).b;
+  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = (first || pass[i]) && !v.null(i) && v.at(i).b;
 }
 
 // A candidate that is done with (`stale`) is dropped; one the event does not
@@ -820,7 +826,7 @@ void PatternState::LogicalAbsentTimer(uint32_t n, int64_t now) {
 // ------------------------------------------------------------------ bindings
 
 EventStore::Id PatternState::CurrentEvent() {
-  EventStore::Id& id = current_ids_[stream_];
+  EventStore::Id& id = current_event_;
   if (id == MatchStore::kNone) id = stores_[stream_]->Add(*chunk_, row_);
   return id;
 }

@@ -127,15 +127,13 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
-  [[gnu::always_inline]] void Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
-                                    std::span<const ColumnView> local);
   void PrepareStream(uint32_t stream);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
-  void CollectCandidates(uint32_t n, MatchStore::Entry first);
+  [[gnu::always_inline]] void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
   int EvaluateCandidates(uint32_t n, bool local_ok);
-  void CompareCandidates(const PatternCompare& c, uint8_t* pass) const;
-  void EvaluateFrame(uint32_t n, uint8_t* pass);
+  [[gnu::always_inline]] void CompareCandidates(const PatternCompare& c, bool first, uint8_t* pass) const;
+  void EvaluateFrame(uint32_t n, bool first, uint8_t* pass);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
@@ -205,7 +203,7 @@ class PatternState {
   uint32_t row_ = 0;
   uint32_t stream_ = 0;
   int64_t event_ts_ = 0;
-  std::vector<EventStore::Id> current_ids_;  // per stream: the stored copy, or kNone
+  EventStore::Id current_event_ = MatchStore::kNone;  // its copy in stores_[stream_], or kNone
   int32_t unstored_position_ = -1;  // a position Gather reads from the event itself
 
   std::vector<Pm> due_;        // timers: matches whose deadline passed
