@@ -282,6 +282,7 @@ void MatchStore::MakeIndexed(List list, Type type) {
   Index index;
   index.type = type;
   index.table.assign(16, kEmptySlot);
+  index.mask = index.table.size() - 1;
   indexes_.push_back(std::move(index));
 }
 
@@ -297,6 +298,7 @@ void MatchStore::GrowTable(Index& index) {
     bucket.slot = static_cast<uint32_t>(i);
   }
   index.table = std::move(table);
+  index.mask = mask;
 }
 
 void MatchStore::PurgeEmpty(Index& index) {

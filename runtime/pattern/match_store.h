@@ -136,8 +136,8 @@ class MatchStore {
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
   // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
   [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
+    if (key.type == Type::kString) return FindKeyAs<Type::kString>(list, key);  // (the usual key: tested first)
     switch (key.type) {
-      case Type::kString: return FindKeyAs<Type::kString>(list, key);
       case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
       case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
       default: return FindKeyAs<Type::kLong>(list, key);
@@ -179,6 +179,7 @@ class MatchStore {
   struct Index {
     Type type = Type::kLong;
     std::vector<uint64_t> table;  // open addressing, linear probing: SlotOf(...) or kEmptySlot
+    size_t mask = 0;              // table.size() - 1 (a power of two)
     std::vector<Bucket> buckets;
     std::vector<uint32_t> free_buckets;
     uint32_t used = 0;           // buckets in the table
@@ -307,7 +308,7 @@ class MatchStore {
   // The first bucket on `hash`'s probe sequence that `is_key` accepts, or kNone.
   template <typename IsKey>
   [[gnu::always_inline]] static uint32_t Probe(const Index& index, uint64_t hash, IsKey is_key) {
-    const size_t mask = index.table.size() - 1;
+    const size_t mask = index.mask;
     const uint64_t tag = hash & kTagBits;
     const uint64_t* table = index.table.data();
     for (size_t i = hash & mask;; i = (i + 1) & mask) {

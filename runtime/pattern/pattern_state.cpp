@@ -495,7 +495,11 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
       store.Release(current_event_);
       current_event_ = MatchStore::kNone;
     }
-    if (std::max(expiry_next_, expiry_floor_) < expiry_armed_) ArmExpiryTimer();
+    // (Only a new deadline can need an earlier timer.)
+    if (expiry_pushed_) {
+      expiry_pushed_ = false;
+      ArmExpiryTimer();
+    }
   }
   chunk_ = nullptr;
 }
@@ -836,7 +840,10 @@ void PatternState::BindEvent(uint32_t n, Pm pm) {
   stores_[stream_]->Retain(id);
   const bool first = !matches_.bound(pm, n);
   matches_.Bind(pm, n, id);
-  if (first && node(n).is_start) TrackExpiry(pm);
+  if (first && node(n).is_start && spec_->within_ms) {
+    // (With one start state, the match's first event is this one.)
+    if (start_positions_.size() == 1) TrackExpiryFrom(pm, event_ts_); else TrackExpiry(pm);
+  }
 }
 
 void PatternState::AppendEvent(uint32_t n, Pm pm) {
@@ -869,49 +876,54 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
   for (size_t i = 0; i < refs.size(); ++i) {
     const PatternRef& ref = refs[i];
     const uint32_t p = ref.position;
+    slots[i].raw = 0;
+    nulls[i] = 1;
+    // The event the value is read from: its slots, null flags and timestamp.
+    const Slot* row;
+    const uint8_t* row_nulls;
+    int64_t ts;
     if (static_cast<int32_t>(p) == unstored_position_) {
       // The event being processed, completing a match without being stored.
-      const bool attr_null = ref.what == PatternRef::What::kAttribute && chunk_->nulls(row_)[ref.attribute];
-      nulls[i] = attr_null;
-      slots[i].raw = 0;
-      if (ref.what == PatternRef::What::kBound) slots[i].b = true;
-      else if (ref.what == PatternRef::What::kTimestamp) slots[i].i64 = event_ts_;
-      else if (!attr_null) slots[i] = chunk_->row(row_)[ref.attribute];
-      continue;
-    }
-    uint32_t event = MatchStore::kNone;
-    const PositionHot& position = positions_[p];
-    if (position.counted) {
-      if (ref.pick == PatternRef::Pick::kIndex) {
+      row = chunk_->row(row_);
+      row_nulls = chunk_->nulls(row_);
+      ts = event_ts_;
+    } else {
+      const PositionHot& position = positions_[p];
+      uint32_t event = MatchStore::kNone;
+      if (!position.counted) {
+        event = matches_.binding(pm, p);
+      } else if (ref.pick == PatternRef::Pick::kIndex) {
         event = matches_.EventFromOldest(pm, p, static_cast<uint32_t>(ref.index));
       } else if (ref.pick == PatternRef::Pick::kFromLast) {
         event = matches_.EventFromNewest(pm, p, static_cast<uint32_t>(ref.index));
       }
-    } else {
-      event = matches_.binding(pm, p);
+      if (event == MatchStore::kNone) continue;
+      if (event == MatchStore::kMarker) {
+        // (A satisfied absence: bound, with nothing to read.)
+        if (ref.what == PatternRef::What::kBound) {
+          slots[i].b = true;
+          nulls[i] = 0;
+        }
+        continue;
+      }
+      row = position.store->row(event);
+      row_nulls = position.store->nulls(event);
+      ts = position.store->timestamp(event);
     }
-    slots[i].raw = 0;
-    nulls[i] = 1;
-    if (event == MatchStore::kNone) continue;
-    const EventStore& store = *position.store;
     switch (ref.what) {
       case PatternRef::What::kBound:
         slots[i].b = true;
         nulls[i] = 0;
         break;
       case PatternRef::What::kTimestamp:
-        if (event == MatchStore::kMarker) break;
-        slots[i].i64 = store.timestamp(event);
+        slots[i].i64 = ts;
         nulls[i] = 0;
         break;
-      case PatternRef::What::kAttribute: {
-        if (event == MatchStore::kMarker) break;
-        const Slot* row = store.row(event);
-        if (store.nulls(event)[ref.attribute]) break;
+      case PatternRef::What::kAttribute:
+        if (row_nulls[ref.attribute]) break;
         slots[i] = row[ref.attribute];
         nulls[i] = 0;
         break;
-      }
     }
   }
 }
@@ -928,7 +940,10 @@ void PatternState::TrackExpiry(Pm pm) {
     const EventStore::Id first = spec_->IsCount(p) ? matches_.EventFromOldest(pm, p, 0) : b;
     earliest = std::min(earliest, store.timestamp(first));
   }
-  if (earliest == INT64_MAX) return;
+  if (earliest != INT64_MAX) TrackExpiryFrom(pm, earliest);
+}
+
+void PatternState::TrackExpiryFrom(Pm pm, int64_t earliest) {
   // Matches that completed leave their deadline behind; once those dominate
   // (a long `within`), they are swept out so the heap stays proportional to
   // the live matches.
@@ -938,6 +953,7 @@ void PatternState::TrackExpiry(Pm pm) {
   const int64_t deadline = earliest + *spec_->within_ms + 1;
   expiry_.Push({deadline, pm, matches_.generation(pm)});
   expiry_next_ = std::min(expiry_next_, deadline);
+  expiry_pushed_ = true;
 }
 
 // Drops every partial match whose first event is more than `within` before t;

@@ -149,6 +149,7 @@ class PatternState {
 
   // `within`.
   void TrackExpiry(Pm pm);
+  void TrackExpiryFrom(Pm pm, int64_t earliest);  // earliest: the match's first event's time
   void ExpireUpTo(int64_t t);
   void RearmAfterExpiry(uint32_t stream);
   void ArmExpiryTimer();
@@ -196,6 +197,7 @@ class PatternState {
   int64_t expiry_next_ = INT64_MAX;  // the earliest deadline (cached)
   std::unique_ptr<ExpiryTimer> expiry_timer_;
   int64_t expiry_armed_;
+  bool expiry_pushed_ = false;  // a deadline was added since the timer was last armed
   int64_t expiry_floor_ = INT64_MIN;  // the clock drops expired matches again from then
 
   // The event being processed.
