@@ -203,6 +203,7 @@ void MatchStore::Unlink(Entry e) {
     // Emptied buckets stay (keys tend to come back); they are purged in bulk
     // once they outnumber the used ones.
     if (b.head == kNone) {
+      --index.filled[FilterSlot(b.hash)];
       if (++index.empty_buckets > 1024 && index.empty_buckets * 2 > index.used) PurgeEmpty(index);
     }
     r.bucket = kNone;
@@ -283,6 +284,7 @@ void MatchStore::MakeIndexed(List list, Type type) {
   index.type = type;
   index.table.assign(16, kEmptySlot);
   index.mask = index.table.size() - 1;
+  index.filled.assign(size_t{1} << kFilterBits, 0);
   indexes_.push_back(std::move(index));
 }
 
@@ -338,7 +340,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     const uint32_t n = key->value.str->size;
     const uint64_t word = ShortWord(key->value.str->data, n);
     hash = HashShort(word, n);
-    b = FindShortString(index, word, n);
+    b = FindShortString(index, word, n, hash);
   } else {
     hash = Hash(*key);
     b = FindBucket(index, *key, hash);
@@ -369,6 +371,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     --index.empty_buckets;
   }
   Bucket& bucket = index.buckets[b];
+  if (bucket.head == kNone) ++index.filled[FilterSlot(bucket.hash)];
   EntryRec& r = entries_[e];
   r.bucket = b;
   r.bucket_prev = bucket.tail;

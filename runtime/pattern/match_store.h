@@ -184,6 +184,10 @@ class MatchStore {
     std::vector<uint32_t> free_buckets;
     uint32_t used = 0;           // buckets in the table
     uint32_t empty_buckets = 0;  // of which without entries
+    // Per FilterSlot: the buckets with entries whose hash falls there. Most
+    // lookups are for keys nothing waits for (their buckets stay, emptied):
+    // a zero answers them without probing.
+    std::vector<uint32_t> filled;
   };
   struct ChainNode {
     EventStore::Id event;
@@ -337,17 +341,25 @@ class MatchStore {
     if constexpr (T == Type::kString) {
       const uint32_t n = key.value.str->size;
       if (n <= 8) {
-        const uint32_t b = FindShortString(index, ShortWord(key.value.str->data, n), n);
+        const uint64_t word = ShortWord(key.value.str->data, n);
+        const uint64_t hash = HashShort(word, n);
+        if (index.filled[FilterSlot(hash)] == 0) return kNone;
+        const uint32_t b = FindShortString(index, word, n, hash);
         return b == kNone ? kNone : index.buckets[b].head;
       }
     }
-    const uint32_t b = FindBucketAs<T>(index, key.value, HashAs<T>(key.value));
+    const uint64_t hash = HashAs<T>(key.value);
+    if (index.filled[FilterSlot(hash)] == 0) return kNone;
+    const uint32_t b = FindBucketAs<T>(index, key.value, hash);
     return b == kNone ? kNone : index.buckets[b].head;
   }
-  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n) const {
-    return Probe(index, HashShort(word, n),
-                 [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
+  // hash: HashShort(word, n).
+  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n, uint64_t hash) const {
+    return Probe(index, hash, [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
   }
+  // Where a hash counts in Index::filled (its top bits; the table uses the low ones).
+  static constexpr uint32_t kFilterBits = 10;
+  static size_t FilterSlot(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterBits)); }
 
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);
