@@ -459,6 +459,7 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
   const uint8_t* chunk_nulls = chunk.null_flags();
   const size_t arity = chunk.arity();
   EventStore& store = *stores_[stream];
+  const uint8_t* const* local_passes = LocalPasses(chunk, local, node_count);
   for (const uint32_t row : rows) {
     if (chunk.kind(row) != EventKind::kCurrent) continue;
     row_ = row;
@@ -470,8 +471,7 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
     const Slot* slots = chunk_slots + row * arity;
     const uint8_t* nulls = chunk_nulls + row * arity;
     for (size_t k = 0; k < node_count; ++k) {
-      const ColumnView& l = local[k];
-      const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
+      const bool local_ok = local_passes[k] == nullptr || local_passes[k][row] != 0;
       // A pattern state whose own condition fails has nothing to do: waiting
       // matches keep waiting. Sequences still drop what the event does not advance.
       if (!local_ok && !sequence) continue;
@@ -504,6 +504,27 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
   chunk_ = nullptr;
 }
 
+// The states' local conditions as one byte per row of the chunk: the per-event
+// loop reads them without the views' strides.
+const uint8_t* const* PatternState::LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local,
+                                               size_t count) {
+  const size_t rows = chunk.size();
+  std::vector<uint8_t>& bytes = scratch_->local_bytes;
+  std::vector<const uint8_t*>& passes = scratch_->local_passes;
+  if (bytes.size() < rows * count) bytes.resize(rows * count);
+  passes.assign(count, nullptr);
+  for (size_t k = 0; k < count; ++k) {
+    const ColumnView& l = local[k];
+    if (l.data == nullptr) continue;
+    uint8_t* out = bytes.data() + k * rows;
+    const Slot* value = l.data;
+    const uint8_t* null = l.nulls;
+    for (size_t r = 0; r < rows; ++r, value += l.stride, null += l.null_stride) out[r] = !*null && value->b;
+    passes[k] = out;
+  }
+  return passes.data();
+}
+
 // Re-arms what expired at states of the stream; makes what was added at them
 // since its last event eligible.
 void PatternState::PrepareStream(uint32_t stream) {
@@ -530,47 +551,42 @@ inline void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first)
   }
 }
 
-// Whether the candidates satisfy state n's condition with this event: the same
-// for all (returns 0 or 1) or, with a correlated condition, per candidate in
-// scratch pass (returns -1).
+// Whether the candidates satisfy state n's local and general correlated
+// conditions with this event: the same for all (returns 0 or 1) or, with a
+// correlated condition, per candidate in scratch pass (returns -1). (The
+// comparisons are checked per candidate: ComparesHold.)
 int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
-  if (!local_ok || (!s.correlated && s.compares.empty()) || candidates.empty()) return local_ok ? 1 : 0;
+  if (!local_ok || !s.correlated || candidates.empty()) return local_ok ? 1 : 0;
   std::vector<uint8_t>& pass = scratch_->pass;
   if (pass.size() < candidates.size()) pass.resize(candidates.size());
-  bool first = true;  // whether pass is still to be written
-  for (const PatternCompare& c : s.compares) {
-    CompareCandidates(c, first, pass.data());
-    first = false;
-  }
-  if (s.correlated) EvaluateFrame(n, first, pass.data());
+  EvaluateFrame(n, pass.data());
   return -1;
 }
 
-// One comparison of the event with each candidate's stored event (the event's
-// side read once), into pass (`first`) or and-ed with it. A candidate whose
-// position is unbound, or a null side, fails.
-inline void PatternState::CompareCandidates(const PatternCompare& c, bool first, uint8_t* pass) const {
-  const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
-  if (chunk_->nulls(row_)[c.event_attribute]) {
-    std::fill_n(pass, candidates.size(), uint8_t{0});
-    return;
+// Whether the event meets state n's comparisons with the events `pm` stores
+// (PatternNodeSpec::compares). An unbound position, or a null side, fails.
+// (Checked candidate by candidate: processing one never changes another.)
+inline bool PatternState::ComparesHold(const PatternNodeSpec& s, Pm pm) const {
+  const Slot* event = chunk_->row(row_);
+  const uint8_t* event_nulls = chunk_->nulls(row_);
+  for (const PatternCompare& c : s.compares) {
+    const uint32_t position = c.stored.position;
+    const uint32_t b = matches_.binding(pm, position);
+    if (event_nulls[c.event_attribute] || b == MatchStore::kNone || b == MatchStore::kMarker) return false;
+    const EventStore& store = *positions_[position].store;
+    if (store.null(b, c.stored.attribute)) return false;
+    if (!CompareSlots(c.op, c.as, WidenSlot(event[c.event_attribute], c.event_type, c.as),
+                      WidenSlot(store.slot(b, c.stored.attribute), c.stored.type, c.as))) {
+      return false;
+    }
   }
-  const Slot event = WidenSlot(chunk_->row(row_)[c.event_attribute], c.event_type, c.as);
-  const uint32_t position = c.stored.position;
-  const uint32_t attribute = c.stored.attribute;
-  const EventStore& store = *positions_[position].store;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!first && !pass[i]) continue;
-    const uint32_t b = matches_.binding(matches_.pm(candidates[i]), position);
-    pass[i] = b != MatchStore::kNone && b != MatchStore::kMarker && !store.null(b, attribute) &&
-              CompareSlots(c.op, c.as, event, WidenSlot(store.slot(b, attribute), c.stored.type, c.as));
-  }
+  return true;
 }
 
 // The general correlated condition, over a frame gathered from the candidates.
-void PatternState::EvaluateFrame(uint32_t n, bool first, uint8_t* pass) {
+void PatternState::EvaluateFrame(uint32_t n, uint8_t* pass) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
   EventChunk& frame = *scratch_->frames[n];
@@ -588,7 +604,7 @@ void PatternState::EvaluateFrame(uint32_t n, bool first, uint8_t* pass) {
   extra[arity] = {&scratch_->event_ts, &kNotNull, 0, 0};
   const ColumnView v = s.correlated->Eval(
       EvalFrame{&frame, frame.size(), std::span<const ColumnView>(extra.data(), arity + 1), scheduler_->now()});
-  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = (first || pass[i]) && !v.null(i) && v.at(i).b;
+  for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
 }
 
 // A candidate that is done with (`stale`) is dropped; one the event does not
@@ -613,10 +629,11 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const uint8_t* pass = scratch_->pass.data();
   const int32_t partner = s.partner;
+  const bool compares = !s.compares.empty();
   for (size_t i = 0; i < candidates.size(); ++i) {
     const MatchStore::Entry e = candidates[i];
     const Pm pm = matches_.pm(e);
-    const bool passed = uniform >= 0 ? uniform != 0 : pass[i] != 0;
+    const bool passed = (uniform >= 0 ? uniform != 0 : pass[i] != 0) && (!compares || ComparesHold(s, pm));
     switch (s.kind) {
       case PatternNodeKind::kStream:
         if (passed) {

@@ -48,6 +48,10 @@ struct PatternScratch {
   std::vector<uint8_t> pass;
   std::vector<ColumnView> extra;
   Slot event_ts{};
+  // The local conditions of the chunk being processed, per state of its stream:
+  // one byte per row (1: passes), or null for a state without one.
+  std::vector<uint8_t> local_bytes;
+  std::vector<const uint8_t*> local_passes;
 };
 
 class PatternState {
@@ -128,12 +132,13 @@ class PatternState {
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
   void PrepareStream(uint32_t stream);
+  const uint8_t* const* LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local, size_t count);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   [[gnu::always_inline]] void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
   int EvaluateCandidates(uint32_t n, bool local_ok);
-  [[gnu::always_inline]] void CompareCandidates(const PatternCompare& c, bool first, uint8_t* pass) const;
-  void EvaluateFrame(uint32_t n, bool first, uint8_t* pass);
+  [[gnu::always_inline]] bool ComparesHold(const PatternNodeSpec& s, Pm pm) const;
+  void EvaluateFrame(uint32_t n, uint8_t* pass);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
