@@ -519,7 +519,12 @@ const uint8_t* const* PatternState::LocalPasses(const EventChunk& chunk, std::sp
     uint8_t* out = bytes.data() + k * rows;
     const Slot* value = l.data;
     const uint8_t* null = l.nulls;
-    for (size_t r = 0; r < rows; ++r, value += l.stride, null += l.null_stride) out[r] = !*null && value->b;
+    if (l.stride == 1 && l.null_stride == 1) {
+      // (An evaluator's own column: a loop without branches.)
+      for (size_t r = 0; r < rows; ++r) out[r] = static_cast<uint8_t>((null[r] == 0) & value[r].b);
+    } else {
+      for (size_t r = 0; r < rows; ++r, value += l.stride, null += l.null_stride) out[r] = !*null && value->b;
+    }
     passes[k] = out;
   }
   return passes.data();
