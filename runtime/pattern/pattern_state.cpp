@@ -460,10 +460,12 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
   const size_t arity = chunk.arity();
   EventStore& store = *stores_[stream];
   const uint8_t* const* local_passes = LocalPasses(chunk, local, node_count);
+  const EventKind* kinds = chunk.kinds();
+  const int64_t* timestamps = chunk.timestamps();
   for (const uint32_t row : rows) {
-    if (chunk.kind(row) != EventKind::kCurrent) continue;
+    if (kinds[row] != EventKind::kCurrent) continue;
     row_ = row;
-    event_ts_ = chunk.timestamp(row);
+    event_ts_ = timestamps[row];
     if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
     // (Most events find nothing re-armed or added since the last one of their stream.)
     if (stream_work_[stream] != 0) PrepareStream(stream);
@@ -887,7 +889,7 @@ bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
   const PatternRef& ref = node(n).index->key;
   const uint32_t b = matches_.binding(pm, ref.position);
   if (b == MatchStore::kNone || b == MatchStore::kMarker) return false;
-  const EventStore& store = *stores_[node(ref.position).stream];
+  const EventStore& store = *positions_[ref.position].store;
   if (store.null(b, ref.attribute)) return false;
   key.type = ref.type;
   key.value = store.slot(b, ref.attribute);
