@@ -387,7 +387,7 @@ void PatternState::ResetAndUpdate() {
 }
 
 // State n matched `pm`: complete it, hand it on, re-arm the `every` group.
-void PatternState::Post(uint32_t n, Pm pm) {
+inline void PatternState::Post(uint32_t n, Pm pm) {
   const PatternNodeSpec& s = node(n);
   if (s.last) Emit(pm);
   if (s.next >= 0) AddState(static_cast<uint32_t>(s.next), pm);
@@ -562,7 +562,7 @@ inline void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first)
 // conditions with this event: the same for all (returns 0 or 1) or, with a
 // correlated condition, per candidate in scratch pass (returns -1). (The
 // comparisons are checked per candidate: ComparesHold.)
-int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
+inline int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
   if (!local_ok || !s.correlated || candidates.empty()) return local_ok ? 1 : 0;
@@ -853,13 +853,13 @@ void PatternState::LogicalAbsentTimer(uint32_t n, int64_t now) {
 
 // ------------------------------------------------------------------ bindings
 
-EventStore::Id PatternState::CurrentEvent() {
+inline EventStore::Id PatternState::CurrentEvent() {
   EventStore::Id& id = current_event_;
   if (id == MatchStore::kNone) id = stores_[stream_]->Add(*chunk_, row_);
   return id;
 }
 
-void PatternState::BindEvent(uint32_t n, Pm pm) {
+inline void PatternState::BindEvent(uint32_t n, Pm pm) {
   const EventStore::Id id = CurrentEvent();
   stores_[stream_]->Retain(id);
   const bool first = !matches_.bound(pm, n);

@@ -136,7 +136,7 @@ class PatternState {
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
   [[gnu::always_inline]] void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
-  int EvaluateCandidates(uint32_t n, bool local_ok);
+  [[gnu::always_inline]] int EvaluateCandidates(uint32_t n, bool local_ok);
   [[gnu::always_inline]] bool ComparesHold(const PatternNodeSpec& s, Pm pm) const;
   void EvaluateFrame(uint32_t n, uint8_t* pass);
   void OnNodeTimer(uint32_t n, int64_t now);
