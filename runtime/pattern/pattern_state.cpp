@@ -116,10 +116,10 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       sink_(sink),
       log_(std::move(log)),
       query_name_(std::move(query_name)),
+      sequence_(spec->sequence),
       stores_(MakeStores(*spec)),
       matches_(StoresOfPositions(*spec, stores_), CountedPositions(*spec),
                static_cast<uint32_t>(2 * spec->nodes.size())),
-      sequence_(spec->sequence),
       expiry_armed_(INT64_MAX) {
   const size_t n = spec->nodes.size();
   initialized_.assign(n, 0);
