@@ -185,25 +185,11 @@ class Compiler {
                                           runtime::EvaluatorPtr rhs) {
     const Type a = lhs->type();
     const Type b = rhs->type();
+    if (const std::optional<ComparisonTyping> typing = TypeComparison(e.op, a, b)) {
+      return runtime::MakeComparison(typing->op, runtime::MakeWiden(std::move(lhs), typing->as),
+                                     runtime::MakeWiden(std::move(rhs), typing->as));
+    }
     const bool equality = e.op == ast::BinaryOp::kEq || e.op == ast::BinaryOp::kNe;
-    runtime::CompareOp op = runtime::CompareOp::kEq;
-    switch (e.op) {
-      case ast::BinaryOp::kNe: op = runtime::CompareOp::kNe; break;
-      case ast::BinaryOp::kLt: op = runtime::CompareOp::kLt; break;
-      case ast::BinaryOp::kLe: op = runtime::CompareOp::kLe; break;
-      case ast::BinaryOp::kGt: op = runtime::CompareOp::kGt; break;
-      case ast::BinaryOp::kGe: op = runtime::CompareOp::kGe; break;
-      default: break;
-    }
-    if (IsNumeric(a) && IsNumeric(b)) {
-      // Mixed comparisons widen; a float meeting another type is widened to double.
-      Type t = Wider(a, b);
-      if (a != b && t == Type::kFloat) t = Type::kDouble;
-      return runtime::MakeComparison(op, runtime::MakeWiden(std::move(lhs), t), runtime::MakeWiden(std::move(rhs), t));
-    }
-    if (equality && a == b && (a == Type::kString || a == Type::kBool)) {
-      return runtime::MakeComparison(op, std::move(lhs), std::move(rhs));
-    }
     const std::string text = OpText(e.op);
     if (!equality && (a == Type::kString || b == Type::kString)) {
       Fail(e.span, "'" + text + "' compares numbers only; strings can be compared with == and !=");
@@ -430,6 +416,28 @@ bool HasAttributes(const ast::Expr& e) {
 }
 
 }  // namespace
+
+std::optional<ComparisonTyping> TypeComparison(ast::BinaryOp op, Type a, Type b) {
+  runtime::CompareOp cmp;
+  switch (op) {
+    case ast::BinaryOp::kEq: cmp = runtime::CompareOp::kEq; break;
+    case ast::BinaryOp::kNe: cmp = runtime::CompareOp::kNe; break;
+    case ast::BinaryOp::kLt: cmp = runtime::CompareOp::kLt; break;
+    case ast::BinaryOp::kLe: cmp = runtime::CompareOp::kLe; break;
+    case ast::BinaryOp::kGt: cmp = runtime::CompareOp::kGt; break;
+    case ast::BinaryOp::kGe: cmp = runtime::CompareOp::kGe; break;
+    default: return std::nullopt;
+  }
+  if (IsNumeric(a) && IsNumeric(b)) {
+    // Mixed comparisons widen; a float meeting another type is widened to double.
+    Type t = Wider(a, b);
+    if (a != b && t == Type::kFloat) t = Type::kDouble;
+    return ComparisonTyping{cmp, t};
+  }
+  const bool equality = cmp == runtime::CompareOp::kEq || cmp == runtime::CompareOp::kNe;
+  if (equality && a == b && (a == Type::kString || a == Type::kBool)) return ComparisonTyping{cmp, a};
+  return std::nullopt;
+}
 
 runtime::EvaluatorPtr CompileExpr(const ast::Expr& expr, const ExprContext& ctx) {
   return Compiler(ctx).Compile(expr);

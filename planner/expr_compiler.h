@@ -18,6 +18,7 @@
 #include "eddy/error.h"
 #include "parser/ast/ast.h"
 #include "runtime/expr/evaluator.h"
+#include "runtime/expr/factory.h"
 
 namespace eddy::planner {
 
@@ -79,6 +80,16 @@ runtime::EvaluatorPtr CompileExpr(const ast::Expr& expr, const ExprContext& ctx)
 // be bool ("filter condition must be bool, but 'price' is float").
 runtime::EvaluatorPtr CompileCondition(const ast::Expr& expr, const ExprContext& ctx,
                                        std::string_view what);
+
+// How `a OP b` is compared: the runtime operator and the type both sides are
+// widened to (numbers: the wider, a float meeting another type as double;
+// strings and bools: themselves, for == and != only). nullopt: op compares
+// nothing, or not these types.
+struct ComparisonTyping {
+  runtime::CompareOp op;
+  Type as;
+};
+std::optional<ComparisonTyping> TypeComparison(ast::BinaryOp op, Type a, Type b);
 
 // Evaluates a constant expression at plan time (window parameters, limit):
 // nullopt when it depends on attributes. Throws CompileError on type errors.

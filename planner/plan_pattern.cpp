@@ -195,6 +195,44 @@ runtime::EvaluatorPtr AndAll(std::vector<runtime::EvaluatorPtr> parts) {
 
 bool Indexable(Type t) { return t == Type::kString || t == Type::kInt || t == Type::kLong || t == Type::kBool; }
 
+// `x OP y` between an attribute of the arriving event and a value of the
+// partial match, either way round: the attribute, the value and the operator as
+// read from the event's side (`e1.x > x` is `x < e1.x`).
+struct EventAgainstMatch {
+  ResolvedAttribute event;
+  PatternRef stored;
+  ast::BinaryOp op;
+};
+
+ast::BinaryOp MirroredOp(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::kLt: return ast::BinaryOp::kGt;
+    case ast::BinaryOp::kLe: return ast::BinaryOp::kGe;
+    case ast::BinaryOp::kGt: return ast::BinaryOp::kLt;
+    case ast::BinaryOp::kGe: return ast::BinaryOp::kLe;
+    default: return op;
+  }
+}
+
+std::optional<EventAgainstMatch> SplitComparison(const ast::Expr& c, const std::vector<PatternPosition>& positions,
+                                                 uint32_t n) {
+  if (c.kind != ast::Expr::Kind::kBinary || !TypeComparison(c.op, Type::kLong, Type::kLong)) return std::nullopt;
+  const uint32_t arity = positions[n].schema->arity();
+  for (const bool event_left : {true, false}) {
+    const ast::Expr& mine = event_left ? *c.lhs : *c.rhs;
+    const ast::Expr& theirs = event_left ? *c.rhs : *c.lhs;
+    if (mine.kind != ast::Expr::Kind::kAttribute || theirs.kind != ast::Expr::Kind::kAttribute) continue;
+    std::vector<PatternRef> refs;
+    PatternScope probe(&positions, PatternScope::Mode::kCondition, static_cast<int32_t>(n), &refs);
+    const ResolvedAttribute a = probe.Resolve(mine.attribute, mine.span);
+    const ResolvedAttribute b = probe.Resolve(theirs.attribute, theirs.span);
+    if (a.where != ResolvedAttribute::Where::kExtra || a.index >= arity) continue;
+    if (b.where != ResolvedAttribute::Where::kChunk) continue;
+    return EventAgainstMatch{a, refs[b.index], event_left ? c.op : MirroredOp(c.op)};
+  }
+  return std::nullopt;
+}
+
 // Collects the within of sub-patterns: `(A -> B) within T` in a pattern.
 void NestedWithins(const ast::PatternNode& n, std::vector<const ast::PatternNode*>& out) {
   if (n.within_ms) out.push_back(&n);
@@ -254,7 +292,6 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
     }
     std::vector<runtime::EvaluatorPtr> local;
     std::vector<const ast::Expr*> correlated;
-    const runtime::Schema& schema = *plan->positions[n].schema;
     for (const ast::Expr* c : conjuncts) {
       PatternScope scope(&plan->positions, PatternScope::Mode::kCondition, static_cast<int32_t>(n), &node.frame);
       CompileCondition(*c, ExprContext{&scope}, "a pattern condition");
@@ -263,27 +300,24 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
         local.push_back(CompileCondition(*c, ExprContext{&own}, "a pattern condition"));
         continue;
       }
-      // `attr == e1.attr` (either way round), e1 earlier and fixed: the index.
-      if (!node.index && !spec.sequence && node.kind == PatternNodeKind::kStream && c->kind == ast::Expr::Kind::kBinary &&
-          c->op == ast::BinaryOp::kEq) {
-        std::optional<runtime::PatternIndexSpec> index;
-        for (auto [mine, theirs] : {std::pair{c->lhs.get(), c->rhs.get()}, std::pair{c->rhs.get(), c->lhs.get()}}) {
-          if (index || mine->kind != ast::Expr::Kind::kAttribute || theirs->kind != ast::Expr::Kind::kAttribute) continue;
-          std::vector<PatternRef> refs;
-          PatternScope probe(&plan->positions, PatternScope::Mode::kCondition, static_cast<int32_t>(n), &refs);
-          const ResolvedAttribute a = probe.Resolve(mine->attribute, mine->span);
-          const ResolvedAttribute b = probe.Resolve(theirs->attribute, theirs->span);
-          if (a.where != ResolvedAttribute::Where::kExtra || a.index >= schema.arity()) continue;
-          if (b.where != ResolvedAttribute::Where::kChunk) continue;
-          const PatternRef& key = refs[b.index];
-          if (key.what != PatternRef::What::kAttribute || key.pick != PatternRef::Pick::kOnly) continue;
-          const PatternNodeSpec& source = spec.nodes[key.position];
-          if (source.kind != PatternNodeKind::kStream && source.kind != PatternNodeKind::kLogical) continue;
-          if (plan->stage[key.position] >= plan->stage[n] || a.type != b.type || !Indexable(a.type)) continue;
-          index = runtime::PatternIndexSpec{a.index, key};
+      if (const std::optional<EventAgainstMatch> split = SplitComparison(*c, plan->positions, n)) {
+        const PatternRef& stored = split->stored;
+        const bool plain = stored.what == PatternRef::What::kAttribute && stored.pick == PatternRef::Pick::kOnly;
+        const PatternNodeKind source = spec.nodes[stored.position].kind;
+        // `attr == e1.attr`, e1 earlier and fixed: the index (it finds exactly the
+        // matches with an equal key).
+        if (!node.index && !spec.sequence && node.kind == PatternNodeKind::kStream && split->op == ast::BinaryOp::kEq &&
+            plain && (source == PatternNodeKind::kStream || source == PatternNodeKind::kLogical) &&
+            plan->stage[stored.position] < plan->stage[n] && split->event.type == stored.type &&
+            Indexable(stored.type)) {
+          node.index = runtime::PatternIndexSpec{split->event.index, stored};
+          continue;
         }
-        if (index) {
-          node.index = index;  // it finds exactly the matches with an equal key
+        // Any other comparison with a plain position's attribute: read on the
+        // stored event (an unbound position reads as null, as in the frame).
+        if (plain && source != PatternNodeKind::kCount) {
+          const ComparisonTyping typing = *TypeComparison(split->op, split->event.type, stored.type);
+          node.compares.push_back({typing.op, split->event.index, split->event.type, stored, typing.as});
           continue;
         }
       }

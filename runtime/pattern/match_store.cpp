@@ -174,12 +174,7 @@ MatchStore::Entry MatchStore::NewEntry(List list, Pm pm) {
   r.prev = r.next = kNone;
   r.bucket_prev = r.bucket_next = kNone;
   r.bucket = kNone;
-  r.pm_prev = kNone;
-  uint32_t* rec = Rec(pm);
-  r.pm_next = rec[kEntryHead];
-  if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = e;
-  rec[kEntryHead] = e;
-  ++rec[kEntryCount];
+  AttachToMatch(e, pm);
   return e;
 }
 
@@ -208,6 +203,7 @@ void MatchStore::Unlink(Entry e) {
     // Emptied buckets stay (keys tend to come back); they are purged in bulk
     // once they outnumber the used ones.
     if (b.head == kNone) {
+      --index.filled[FilterSlot(b.hash)];
       if (++index.empty_buckets > 1024 && index.empty_buckets * 2 > index.used) PurgeEmpty(index);
     }
     r.bucket = kNone;
@@ -222,13 +218,36 @@ MatchStore::Entry MatchStore::Push(List list, Pm pm) {
 
 void MatchStore::Remove(Entry e) {
   Unlink(e);
+  const Pm pm = entries_[e].pm;
+  DetachFromMatch(e);
+  free_entries_.push_back(e);
+  if (Rec(pm)[kEntryCount] == 0 && Rec(pm)[kHolds] == 0) Free(pm);
+}
+
+void MatchStore::MoveEntry(Entry e, Pm to) {
+  const Pm from = entries_[e].pm;
+  DetachFromMatch(e);
+  AttachToMatch(e, to);
+  if (Rec(from)[kEntryCount] == 0 && Rec(from)[kHolds] == 0) Free(from);
+}
+
+void MatchStore::DetachFromMatch(Entry e) {
   EntryRec& r = entries_[e];
-  const Pm pm = r.pm;
-  uint32_t* rec = Rec(pm);
+  uint32_t* rec = Rec(r.pm);
   if (r.pm_prev != kNone) entries_[r.pm_prev].pm_next = r.pm_next; else rec[kEntryHead] = r.pm_next;
   if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = r.pm_prev;
-  free_entries_.push_back(e);
-  if (--rec[kEntryCount] == 0 && rec[kHolds] == 0) Free(pm);
+  --rec[kEntryCount];
+}
+
+void MatchStore::AttachToMatch(Entry e, Pm pm) {
+  EntryRec& r = entries_[e];
+  uint32_t* rec = Rec(pm);
+  r.pm = pm;
+  r.pm_prev = kNone;
+  r.pm_next = rec[kEntryHead];
+  if (r.pm_next != kNone) entries_[r.pm_next].pm_prev = e;
+  rec[kEntryHead] = e;
+  ++rec[kEntryCount];
 }
 
 void MatchStore::Clear(List list) {
@@ -264,6 +283,8 @@ void MatchStore::MakeIndexed(List list, Type type) {
   Index index;
   index.type = type;
   index.table.assign(16, kEmptySlot);
+  index.mask = index.table.size() - 1;
+  index.filled.assign(size_t{1} << kFilterBits, 0);
   indexes_.push_back(std::move(index));
 }
 
@@ -279,6 +300,7 @@ void MatchStore::GrowTable(Index& index) {
     bucket.slot = static_cast<uint32_t>(i);
   }
   index.table = std::move(table);
+  index.mask = mask;
 }
 
 void MatchStore::PurgeEmpty(Index& index) {
@@ -311,8 +333,18 @@ MatchStore::Entry MatchStore::PushKeyed(List list, Pm pm, const Key* key) {
 void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
   Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
-  const uint64_t hash = Hash(*key);
-  uint32_t b = FindBucket(index, *key, hash);
+  uint64_t hash;
+  uint32_t b;
+  if (key->type == Type::kString && key->value.str->size <= 8) {
+    // (Short strings as one word, as FindKey looks them up.)
+    const uint32_t n = key->value.str->size;
+    const uint64_t word = ShortWord(key->value.str->data, n);
+    hash = HashShort(word, n);
+    b = FindShortString(index, word, n, hash);
+  } else {
+    hash = Hash(*key);
+    b = FindBucket(index, *key, hash);
+  }
   if (b == kNone) {
     if ((index.used + 1) * 2 > index.table.size()) GrowTable(index);
     b = Allocate(index.buckets, index.free_buckets);
@@ -339,6 +371,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
     --index.empty_buckets;
   }
   Bucket& bucket = index.buckets[b];
+  if (bucket.head == kNone) ++index.filled[FilterSlot(bucket.hash)];
   EntryRec& r = entries_[e];
   r.bucket = b;
   r.bucket_prev = bucket.tail;

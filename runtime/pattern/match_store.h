@@ -93,6 +93,9 @@ class MatchStore {
   Entry Push(List list, Pm pm);
   // Removes the entry; frees the match when that was its last hold.
   void Remove(Entry entry);
+  // Gives the entry (same list, same place and key) to match `to` instead;
+  // frees its match when that was its last hold.
+  void MoveEntry(Entry entry, Pm to);
   void Clear(List list);
   Entry head(List list) const { return lists_[list].head; }
   Entry next(Entry entry) const { return entries_[entry].next; }
@@ -133,8 +136,8 @@ class MatchStore {
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
   // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
   [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
+    if (key.type == Type::kString) return FindKeyAs<Type::kString>(list, key);  // (the usual key: tested first)
     switch (key.type) {
-      case Type::kString: return FindKeyAs<Type::kString>(list, key);
       case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
       case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
       default: return FindKeyAs<Type::kLong>(list, key);
@@ -176,10 +179,15 @@ class MatchStore {
   struct Index {
     Type type = Type::kLong;
     std::vector<uint64_t> table;  // open addressing, linear probing: SlotOf(...) or kEmptySlot
+    size_t mask = 0;              // table.size() - 1 (a power of two)
     std::vector<Bucket> buckets;
     std::vector<uint32_t> free_buckets;
     uint32_t used = 0;           // buckets in the table
     uint32_t empty_buckets = 0;  // of which without entries
+    // Per FilterSlot: the buckets with entries whose hash falls there. Most
+    // lookups are for keys nothing waits for (their buckets stay, emptied):
+    // a zero answers them without probing.
+    std::vector<uint32_t> filled;
   };
   struct ChainNode {
     EventStore::Id event;
@@ -198,6 +206,9 @@ class MatchStore {
   void ReleaseBinding(Pm pm, uint32_t position);
   void ReleaseChain(uint32_t node, uint32_t position);
   Entry NewEntry(List list, Pm pm);
+  // Links / unlinks an entry among the entries of its match.
+  void AttachToMatch(Entry e, Pm pm);
+  void DetachFromMatch(Entry e);
   void LinkBack(List list, Entry e);
   void LinkKey(Entry e, const Key& key);
   void Unlink(Entry e);
@@ -301,7 +312,7 @@ class MatchStore {
   // The first bucket on `hash`'s probe sequence that `is_key` accepts, or kNone.
   template <typename IsKey>
   [[gnu::always_inline]] static uint32_t Probe(const Index& index, uint64_t hash, IsKey is_key) {
-    const size_t mask = index.table.size() - 1;
+    const size_t mask = index.mask;
     const uint64_t tag = hash & kTagBits;
     const uint64_t* table = index.table.data();
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
@@ -330,17 +341,25 @@ class MatchStore {
     if constexpr (T == Type::kString) {
       const uint32_t n = key.value.str->size;
       if (n <= 8) {
-        const uint32_t b = FindShortString(index, ShortWord(key.value.str->data, n), n);
+        const uint64_t word = ShortWord(key.value.str->data, n);
+        const uint64_t hash = HashShort(word, n);
+        if (index.filled[FilterSlot(hash)] == 0) return kNone;
+        const uint32_t b = FindShortString(index, word, n, hash);
         return b == kNone ? kNone : index.buckets[b].head;
       }
     }
-    const uint32_t b = FindBucketAs<T>(index, key.value, HashAs<T>(key.value));
+    const uint64_t hash = HashAs<T>(key.value);
+    if (index.filled[FilterSlot(hash)] == 0) return kNone;
+    const uint32_t b = FindBucketAs<T>(index, key.value, hash);
     return b == kNone ? kNone : index.buckets[b].head;
   }
-  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n) const {
-    return Probe(index, HashShort(word, n),
-                 [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
+  // hash: HashShort(word, n).
+  [[gnu::always_inline]] uint32_t FindShortString(const Index& index, uint64_t word, uint32_t n, uint64_t hash) const {
+    return Probe(index, hash, [word, n](const Bucket& b) { return b.short_word == word && b.short_size == n; });
   }
+  // Where a hash counts in Index::filled (its top bits; the table uses the low ones).
+  static constexpr uint32_t kFilterBits = 10;
+  static size_t FilterSlot(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterBits)); }
 
   void PurgeEmpty(Index& index);
   void GrowTable(Index& index);

@@ -14,6 +14,18 @@ const char* KindName(PatternNodeKind kind) {
   return "?";
 }
 
+const char* OpText(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return "==";
+    case CompareOp::kNe: return "!=";
+    case CompareOp::kLt: return "<";
+    case CompareOp::kLe: return "<=";
+    case CompareOp::kGt: return ">";
+    case CompareOp::kGe: return ">=";
+  }
+  return "?";
+}
+
 }  // namespace
 
 std::string PatternSpec::Describe() const {
@@ -42,6 +54,11 @@ std::string PatternSpec::Describe() const {
              stream_schemas[nodes[n.index->key.position].stream]->attribute(n.index->key.attribute).name;
     }
     if (n.local) out += " local";
+    for (const PatternCompare& c : n.compares) {
+      out += " compare=" + stream_schemas[n.stream]->attribute(c.event_attribute).name + OpText(c.op) +
+             std::to_string(c.stored.position) + "." +
+             stream_schemas[nodes[c.stored.position].stream]->attribute(c.stored.attribute).name;
+    }
     if (n.correlated) out += " correlated(" + std::to_string(n.frame.size()) + ")";
   }
   return out;

@@ -17,7 +17,9 @@
 //
 // Predicates are compiled evaluators: `local` reads only the arriving event and is
 // evaluated for a whole chunk at once; `correlated` reads earlier states of a
-// candidate partial match, gathered into a frame (see PatternRef). `index` names
+// candidate partial match, gathered into a frame (see PatternRef), except for
+// plain comparisons of an event attribute with an earlier event's attribute
+// (`compares`), checked on the stored events directly. `index` names
 // an equality with an earlier state (`symbol == e1.symbol`) through which
 // candidates are found by hash instead of by scanning.
 //
@@ -33,6 +35,7 @@
 
 #include "runtime/event_chunk.h"
 #include "runtime/expr/evaluator.h"
+#include "runtime/expr/factory.h"
 
 namespace eddy::runtime {
 
@@ -68,6 +71,17 @@ struct PatternIndexSpec {
   PatternRef key;  // kOnly / kAttribute of a plain earlier position, same type
 };
 
+// A correlated conjunct `x OP e1.y` (either way round) between an attribute of
+// the arriving event and one of the event bound at a plain (not counting)
+// position: checked on the stored event per candidate, with no frame to gather.
+struct PatternCompare {
+  CompareOp op = CompareOp::kEq;  // arriving OP stored
+  uint32_t event_attribute = 0;
+  Type event_type = Type::kLong;
+  PatternRef stored;              // kOnly / kAttribute
+  Type as = Type::kLong;          // both sides widened to it (runtime/expr/compare_slots.h)
+};
+
 struct PatternNodeSpec {
   PatternNodeKind kind = PatternNodeKind::kStream;
   uint32_t stream = 0;     // index into PatternSpec::streams
@@ -84,7 +98,11 @@ struct PatternNodeSpec {
   int64_t wait_ms = -1;    // absences: the `for` time; -1 without one
 
   EvaluatorPtr local;       // over the stream's chunk; null: always true
-  EvaluatorPtr correlated;  // over the frame (rows: candidates; extra: the event); null: true
+  // The other conjuncts, which need the partial match: `compares` (checked
+  // first), and the rest over the frame (rows: candidates; extra: the event);
+  // null: true.
+  std::vector<PatternCompare> compares;
+  EvaluatorPtr correlated;
   std::vector<PatternRef> frame;  // the frame's chunk columns, in order
   const Schema* frame_schema = nullptr;  // borrowed values: no reference types
   std::optional<PatternIndexSpec> index;
@@ -111,6 +129,9 @@ struct PatternSpec {
   const Schema* output_schema = nullptr;
   // Live partial matches kept per instance; beyond it the oldest are dropped.
   size_t max_partial_matches = 1'000'000;
+  // Whether instances may skip the `fresh` lists where that changes nothing
+  // (PatternState::ChooseShortcuts); tests turn it off to compare.
+  bool shortcuts = true;
 
   bool IsCount(uint32_t position) const { return nodes[position].kind == PatternNodeKind::kCount; }
   bool IsAbsent(uint32_t node) const {

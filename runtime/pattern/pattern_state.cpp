@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/expr/compare_slots.h"
+
 namespace eddy::runtime {
 
 // One absence's clock: the deadlines it asked for, and the scheduler entries that
@@ -114,11 +116,11 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       sink_(sink),
       log_(std::move(log)),
       query_name_(std::move(query_name)),
+      sequence_(spec->sequence),
       stores_(MakeStores(*spec)),
       matches_(StoresOfPositions(*spec, stores_), CountedPositions(*spec),
                static_cast<uint32_t>(2 * spec->nodes.size())),
-      expiry_armed_(INT64_MAX),
-      current_ids_(spec->stream_schemas.size(), MatchStore::kNone) {
+      expiry_armed_(INT64_MAX) {
   const size_t n = spec->nodes.size();
   initialized_.assign(n, 0);
   active_.assign(n, 1);
@@ -129,23 +131,67 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
     timers_.push_back(spec->IsAbsent(i) ? std::make_unique<NodeTimer>(this, i) : nullptr);
     if (node(i).is_start) start_positions_.push_back(i);
     if (node(i).index && !spec->sequence) matches_.MakeIndexed(pending(i), node(i).index->key.type);
-    NodeHot h;
-    h.pending = pending(i);
-    h.absent = spec->IsAbsent(i);
-    if (node(i).index && !spec->sequence) {
-      h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
-      h.key_type = node(i).index->key.type;
-    }
-    hot_.push_back(h);
     positions_.push_back({stores_[node(i).stream].get(), spec->IsCount(i)});
   }
-  fresh_dirty_.assign(spec->stream_names.size(), 1);
+  stream_hot_.resize(spec->stream_names.size());
+  for (uint32_t stream = 0; stream < spec->stream_names.size(); ++stream) {
+    for (uint32_t i : spec->stream_nodes[stream]) {
+      NodeHot h;
+      h.node = i;
+      h.pending = pending(i);
+      h.absent = spec->IsAbsent(i);
+      if (node(i).index && !spec->sequence) {
+        h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
+        h.key_type = node(i).index->key.type;
+      }
+      stream_hot_[stream].push_back(h);
+    }
+  }
+  stream_work_.assign(spec->stream_names.size(), kFreshDirty);
+  ChooseShortcuts();
   rearm_.assign(n, MatchStore::kNone);
-  rearm_waiting_.assign(spec->stream_names.size(), 0);
   expiry_timer_ = std::make_unique<ExpiryTimer>(this);
 }
 
 PatternState::~PatternState() = default;
+
+// Where the rules' result does not depend on a match waiting in a `fresh` list
+// until the next promotion, it goes straight where the promotion would put it:
+//  - direct_pending_[n]: a stream state whose only way in is `next` from one
+//    earlier stream state of the same stream, and that nothing re-arms: what
+//    reaches it arrives during an event of that stream, after the state was
+//    offered the event (later states first), all with the event's timestamp,
+//    so promotion would append it to `pending` in the same order;
+//  - rearm_in_place_[n]: the first state, a stream state that re-arms itself
+//    (`every e1=S`): its matches are all empty, so the re-armed copy can take
+//    the entry the match leaves (copies of an empty match differ in nothing
+//    that the rules read but their order, and the order of identical matches
+//    does not show).
+void PatternState::ChooseShortcuts() {
+  const uint32_t count = static_cast<uint32_t>(spec_->nodes.size());
+  direct_pending_.assign(count, 0);
+  rearm_in_place_.assign(count, 0);
+  if (spec_->sequence || !spec_->shortcuts) return;
+  std::vector<uint32_t> ways_in(count, 0);
+  std::vector<uint8_t> rearmed(count, 0);
+  for (const PatternNodeSpec& s : spec_->nodes) {
+    if (s.next >= 0) ++ways_in[static_cast<size_t>(s.next)];
+    for (int32_t target : {s.every, s.within_every, s.callback, s.partner}) {
+      if (target >= 0) rearmed[static_cast<size_t>(target)] = 1;
+    }
+  }
+  for (uint32_t p = 0; p < count; ++p) {
+    const PatternNodeSpec& from = node(p);
+    if (from.kind != PatternNodeKind::kStream || from.next < 0) continue;
+    const uint32_t n = static_cast<uint32_t>(from.next);
+    const PatternNodeSpec& to = node(n);
+    direct_pending_[n] = to.kind == PatternNodeKind::kStream && !to.is_start && to.partner < 0 && n > p &&
+                         to.stream == from.stream && ways_in[n] == 1 && !rearmed[n];
+  }
+  const PatternNodeSpec& first = node(0);
+  rearm_in_place_[0] = first.kind == PatternNodeKind::kStream && first.is_start && first.every == 0 &&
+                       first.partner < 0;
+}
 
 // ------------------------------------------------------------------ starting and arming
 
@@ -180,7 +226,11 @@ void PatternState::AddState(uint32_t n, Pm pm) {
     case PatternNodeKind::kStream:
     case PatternNodeKind::kCount: {
       // A sequence state takes one match per event.
-      if (!spec_->sequence || matches_.empty(fresh(n))) PushFresh(n, pm);
+      if (direct_pending_[n]) {
+        PushPending(n, pm);
+      } else if (!spec_->sequence || matches_.empty(fresh(n))) {
+        PushFresh(n, pm);
+      }
       if (s.kind == PatternNodeKind::kCount && s.min_count == 0 && !matches_.bound(pm, n)) {
         // Zero events already satisfy the count: pass straight on.
         bool changed = false;
@@ -218,14 +268,24 @@ void PatternState::AddState(uint32_t n, Pm pm) {
 
 void PatternState::PushFresh(uint32_t n, Pm pm) {
   matches_.Push(fresh(n), pm);
-  fresh_dirty_[node(n).stream] = 1;
+  stream_work_[node(n).stream] |= kFreshDirty;
   // The other side of a logical state promotes this list too.
-  if (node(n).partner >= 0) fresh_dirty_[node(static_cast<uint32_t>(node(n).partner)).stream] = 1;
+  if (node(n).partner >= 0) stream_work_[node(static_cast<uint32_t>(node(n).partner)).stream] |= kFreshDirty;
+}
+
+// What promoting `pm` from fresh(n) would do (see ChooseShortcuts).
+void PatternState::PushPending(uint32_t n, Pm pm) {
+  MatchStore::Key key;
+  if (node(n).index) {
+    matches_.PushKeyed(pending(n), pm, KeyOf(n, pm, key) ? &key : nullptr);
+  } else {
+    matches_.Push(pending(n), pm);
+  }
 }
 
 void PatternState::RequestStartReset(uint32_t n) {
   start_state_reset_[n] = 1;
-  fresh_dirty_[node(n).stream] = 1;
+  stream_work_[node(n).stream] |= kFreshDirty;
 }
 
 // Both sides of a logical state wait for the same partial match.
@@ -252,6 +312,13 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
+      if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
+        matches_.MoveEntry(rearm_entry_, copy);
+        rearm_entry_ = MatchStore::kNone;
+      } else {
+        PushFresh(n, copy);
+      }
+      break;
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
     case PatternNodeKind::kAbsent:
       PushFresh(n, copy);
@@ -320,7 +387,7 @@ void PatternState::ResetAndUpdate() {
 }
 
 // State n matched `pm`: complete it, hand it on, re-arm the `every` group.
-void PatternState::Post(uint32_t n, Pm pm) {
+inline void PatternState::Post(uint32_t n, Pm pm) {
   const PatternNodeSpec& s = node(n);
   if (s.last) Emit(pm);
   if (s.next >= 0) AddState(static_cast<uint32_t>(s.next), pm);
@@ -376,73 +443,112 @@ bool PatternState::PartnerCanProceed(uint32_t absent, Pm pm) {
 
 void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t row,
                            std::span<const ColumnView> local) {
-  Offer(stream, chunk, row, local);
+  OnEvents(stream, chunk, std::span<const uint32_t>(&row, 1), local);
 }
 
+// Most events do little else than this loop: what it reads of the chunk and of
+// the stream's states is read once per chunk.
 void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
                             std::span<const ColumnView> local) {
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) == EventKind::kCurrent) Offer(stream, chunk, row, local);
-  }
-}
-
-// (Inlined into the per-chunk loop: most events do little else than this.)
-inline void PatternState::Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
-                                std::span<const ColumnView> local) {
   chunk_ = &chunk;
-  row_ = row;
   stream_ = stream;
-  event_ts_ = chunk.timestamp(row);
-  if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
-  if (rearm_waiting_[stream]) RearmAfterExpiry(stream);
-  const std::vector<uint32_t>& nodes = spec_->stream_nodes[stream];
-  if (spec_->sequence) {
-    ResetAndUpdate();
-  } else if (fresh_dirty_[stream]) {
-    // (Most events find nothing added since the last one of their stream.)
-    fresh_dirty_[stream] = 0;
-    for (uint32_t n : nodes) {
-      const int32_t partner = node(n).partner;
-      if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
-          (partner >= 0 && !matches_.empty(fresh(static_cast<uint32_t>(partner))))) {
-        Promote(n);
+  const bool sequence = sequence_;
+  const NodeHot* hot = stream_hot_[stream].data();
+  const size_t node_count = stream_hot_[stream].size();
+  const Slot* chunk_slots = chunk.slots();
+  const uint8_t* chunk_nulls = chunk.null_flags();
+  const size_t arity = chunk.arity();
+  EventStore& store = *stores_[stream];
+  const uint8_t* const* local_passes = LocalPasses(chunk, local, node_count);
+  const EventKind* kinds = chunk.kinds();
+  const int64_t* timestamps = chunk.timestamps();
+  for (const uint32_t row : rows) {
+    if (kinds[row] != EventKind::kCurrent) continue;
+    row_ = row;
+    event_ts_ = timestamps[row];
+    if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
+    // (Most events find nothing re-armed or added since the last one of their stream.)
+    if (stream_work_[stream] != 0) PrepareStream(stream);
+    if (sequence) ResetAndUpdate();
+    const Slot* slots = chunk_slots + row * arity;
+    const uint8_t* nulls = chunk_nulls + row * arity;
+    for (size_t k = 0; k < node_count; ++k) {
+      const bool local_ok = local_passes[k] == nullptr || local_passes[k][row] != 0;
+      // A pattern state whose own condition fails has nothing to do: waiting
+      // matches keep waiting. Sequences still drop what the event does not advance.
+      if (!local_ok && !sequence) continue;
+      // The first match waiting at the state that this event may concern: the
+      // first of its key for an indexed state. Most events stop here.
+      const NodeHot& h = hot[k];
+      if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
+      MatchStore::Entry first;
+      if (h.key_attr < 0) {
+        first = matches_.head(h.pending);
+      } else {
+        const uint32_t attr = static_cast<uint32_t>(h.key_attr);
+        if (nulls[attr]) continue;
+        first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
+        if (first == MatchStore::kNone) continue;
       }
+      ProcessEvent(h.node, local_ok, first);
+    }
+    // The copy of the event the states took (if any) is theirs now.
+    if (current_event_ != MatchStore::kNone) {
+      store.Release(current_event_);
+      current_event_ = MatchStore::kNone;
+    }
+    // (Only a new deadline can need an earlier timer.)
+    if (expiry_pushed_) {
+      expiry_pushed_ = false;
+      ArmExpiryTimer();
     }
   }
-  const uint32_t* node_ids = nodes.data();
-  const size_t node_count = nodes.size();
-  const bool sequence = spec_->sequence;
-  for (size_t k = 0; k < node_count; ++k) {
-    const ColumnView& l = local[k];
-    const bool local_ok = l.data == nullptr || (!l.null(row) && l.at(row).b);
-    // A pattern state whose own condition fails has nothing to do: waiting
-    // matches keep waiting. Sequences still drop what the event does not advance.
-    if (!local_ok && !sequence) continue;
-    const uint32_t n = node_ids[k];
-    const MatchStore::Entry first = FirstCandidate(n);
-    if (first != MatchStore::kNone) ProcessEvent(n, local_ok, first);
-  }
-  if (current_ids_[stream] != MatchStore::kNone) {
-    stores_[stream]->Release(current_ids_[stream]);
-    current_ids_[stream] = MatchStore::kNone;
-  }
-  if (std::max(expiry_next_, expiry_floor_) < expiry_armed_) ArmExpiryTimer();
   chunk_ = nullptr;
 }
 
-// The first match waiting at state n that this event may concern: the first of
-// its key for an indexed state, or kNone. Most events stop here.
-inline MatchStore::Entry PatternState::FirstCandidate(uint32_t n) const {
-  const NodeHot& h = hot_[n];
-  if (matches_.empty(h.pending)) return MatchStore::kNone;
-  if (h.absent && !active_[n]) return MatchStore::kNone;
-  if (h.key_attr < 0) return matches_.head(h.pending);
-  const uint32_t attr = static_cast<uint32_t>(h.key_attr);
-  if (chunk_->nulls(row_)[attr]) return MatchStore::kNone;
-  return matches_.FindKey(h.pending, MatchStore::Key{h.key_type, chunk_->row(row_)[attr]});
+// The states' local conditions as one byte per row of the chunk: the per-event
+// loop reads them without the views' strides.
+const uint8_t* const* PatternState::LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local,
+                                               size_t count) {
+  const size_t rows = chunk.size();
+  std::vector<uint8_t>& bytes = scratch_->local_bytes;
+  std::vector<const uint8_t*>& passes = scratch_->local_passes;
+  if (bytes.size() < rows * count) bytes.resize(rows * count);
+  passes.assign(count, nullptr);
+  for (size_t k = 0; k < count; ++k) {
+    const ColumnView& l = local[k];
+    if (l.data == nullptr) continue;
+    uint8_t* out = bytes.data() + k * rows;
+    const Slot* value = l.data;
+    const uint8_t* null = l.nulls;
+    if (l.stride == 1 && l.null_stride == 1) {
+      // (An evaluator's own column: a loop without branches.)
+      for (size_t r = 0; r < rows; ++r) out[r] = static_cast<uint8_t>((null[r] == 0) & value[r].b);
+    } else {
+      for (size_t r = 0; r < rows; ++r, value += l.stride, null += l.null_stride) out[r] = !*null && value->b;
+    }
+    passes[k] = out;
+  }
+  return passes.data();
 }
 
-void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
+// Re-arms what expired at states of the stream; makes what was added at them
+// since its last event eligible.
+void PatternState::PrepareStream(uint32_t stream) {
+  if (stream_work_[stream] & kRearmWaiting) RearmAfterExpiry(stream);
+  if (!(stream_work_[stream] & kFreshDirty)) return;
+  stream_work_[stream] &= static_cast<uint8_t>(~kFreshDirty);
+  if (sequence_) return;  // (a sequence promotes every state at every event)
+  for (uint32_t n : spec_->stream_nodes[stream]) {
+    const int32_t partner = node(n).partner;
+    if (!matches_.empty(fresh(n)) || start_state_reset_[n] ||
+        (partner >= 0 && !matches_.empty(fresh(static_cast<uint32_t>(partner))))) {
+      Promote(n);
+    }
+  }
+}
+
+inline void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
   std::vector<MatchStore::Entry>& out = scratch_->candidates;
   out.clear();
   if (node(n).index && !spec_->sequence) {
@@ -452,15 +558,44 @@ void PatternState::CollectCandidates(uint32_t n, MatchStore::Entry first) {
   }
 }
 
-// Whether the candidates satisfy state n's condition with this event: the same
-// for all (returns 0 or 1) or, with a correlated condition, per candidate in
-// scratch pass (returns -1).
-int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
+// Whether the candidates satisfy state n's local and general correlated
+// conditions with this event: the same for all (returns 0 or 1) or, with a
+// correlated condition, per candidate in scratch pass (returns -1). (The
+// comparisons are checked per candidate: ComparesHold.)
+inline int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const PatternNodeSpec& s = node(n);
   if (!local_ok || !s.correlated || candidates.empty()) return local_ok ? 1 : 0;
   std::vector<uint8_t>& pass = scratch_->pass;
-  pass.resize(candidates.size());
+  if (pass.size() < candidates.size()) pass.resize(candidates.size());
+  EvaluateFrame(n, pass.data());
+  return -1;
+}
+
+// Whether the event meets state n's comparisons with the events `pm` stores
+// (PatternNodeSpec::compares). An unbound position, or a null side, fails.
+// (Checked candidate by candidate: processing one never changes another.)
+inline bool PatternState::ComparesHold(const PatternNodeSpec& s, Pm pm) const {
+  const Slot* event = chunk_->row(row_);
+  const uint8_t* event_nulls = chunk_->nulls(row_);
+  for (const PatternCompare& c : s.compares) {
+    const uint32_t position = c.stored.position;
+    const uint32_t b = matches_.binding(pm, position);
+    if (event_nulls[c.event_attribute] || b == MatchStore::kNone || b == MatchStore::kMarker) return false;
+    const EventStore& store = *positions_[position].store;
+    if (store.null(b, c.stored.attribute)) return false;
+    if (!CompareSlots(c.op, c.as, WidenSlot(event[c.event_attribute], c.event_type, c.as),
+                      WidenSlot(store.slot(b, c.stored.attribute), c.stored.type, c.as))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The general correlated condition, over a frame gathered from the candidates.
+void PatternState::EvaluateFrame(uint32_t n, uint8_t* pass) {
+  const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
+  const PatternNodeSpec& s = node(n);
   EventChunk& frame = *scratch_->frames[n];
   frame.Clear();  // borrowed values: nothing to release
   for (MatchStore::Entry e : candidates) {
@@ -477,7 +612,6 @@ int PatternState::EvaluateCandidates(uint32_t n, bool local_ok) {
   const ColumnView v = s.correlated->Eval(
       EvalFrame{&frame, frame.size(), std::span<const ColumnView>(extra.data(), arity + 1), scheduler_->now()});
   for (uint32_t i = 0; i < candidates.size(); ++i) pass[i] = !v.null(i) && v.at(i).b;
-  return -1;
 }
 
 // A candidate that is done with (`stale`) is dropped; one the event does not
@@ -502,10 +636,11 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
   const std::vector<MatchStore::Entry>& candidates = scratch_->candidates;
   const uint8_t* pass = scratch_->pass.data();
   const int32_t partner = s.partner;
+  const bool compares = !s.compares.empty();
   for (size_t i = 0; i < candidates.size(); ++i) {
     const MatchStore::Entry e = candidates[i];
     const Pm pm = matches_.pm(e);
-    const bool passed = uniform >= 0 ? uniform != 0 : pass[i] != 0;
+    const bool passed = (uniform >= 0 ? uniform != 0 : pass[i] != 0) && (!compares || ComparesHold(s, pm));
     switch (s.kind) {
       case PatternNodeKind::kStream:
         if (passed) {
@@ -515,6 +650,17 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
             unstored_position_ = static_cast<int32_t>(n);
             Emit(pm);
             unstored_position_ = -1;
+          } else if (rearm_in_place_[n]) {
+            // The re-armed copy takes this entry over (see ChooseShortcuts).
+            rearm_entry_ = e;
+            rearm_node_ = n;
+            rearm_pm_ = pm;
+            BindEvent(n, pm);
+            Post(n, pm);
+            const bool moved = rearm_entry_ == MatchStore::kNone;
+            rearm_entry_ = MatchStore::kNone;
+            if (!moved) matches_.Remove(e);
+            break;
           } else {
             BindEvent(n, pm);
             Post(n, pm);
@@ -707,18 +853,21 @@ void PatternState::LogicalAbsentTimer(uint32_t n, int64_t now) {
 
 // ------------------------------------------------------------------ bindings
 
-EventStore::Id PatternState::CurrentEvent() {
-  EventStore::Id& id = current_ids_[stream_];
+inline EventStore::Id PatternState::CurrentEvent() {
+  EventStore::Id& id = current_event_;
   if (id == MatchStore::kNone) id = stores_[stream_]->Add(*chunk_, row_);
   return id;
 }
 
-void PatternState::BindEvent(uint32_t n, Pm pm) {
+inline void PatternState::BindEvent(uint32_t n, Pm pm) {
   const EventStore::Id id = CurrentEvent();
   stores_[stream_]->Retain(id);
   const bool first = !matches_.bound(pm, n);
   matches_.Bind(pm, n, id);
-  if (first && node(n).is_start) TrackExpiry(pm);
+  if (first && node(n).is_start && spec_->within_ms) {
+    // (With one start state, the match's first event is this one.)
+    if (start_positions_.size() == 1) TrackExpiryFrom(pm, event_ts_); else TrackExpiry(pm);
+  }
 }
 
 void PatternState::AppendEvent(uint32_t n, Pm pm) {
@@ -740,7 +889,7 @@ bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
   const PatternRef& ref = node(n).index->key;
   const uint32_t b = matches_.binding(pm, ref.position);
   if (b == MatchStore::kNone || b == MatchStore::kMarker) return false;
-  const EventStore& store = *stores_[node(ref.position).stream];
+  const EventStore& store = *positions_[ref.position].store;
   if (store.null(b, ref.attribute)) return false;
   key.type = ref.type;
   key.value = store.slot(b, ref.attribute);
@@ -751,49 +900,54 @@ void PatternState::Gather(Pm pm, std::span<const PatternRef> refs, Slot* slots, 
   for (size_t i = 0; i < refs.size(); ++i) {
     const PatternRef& ref = refs[i];
     const uint32_t p = ref.position;
+    slots[i].raw = 0;
+    nulls[i] = 1;
+    // The event the value is read from: its slots, null flags and timestamp.
+    const Slot* row;
+    const uint8_t* row_nulls;
+    int64_t ts;
     if (static_cast<int32_t>(p) == unstored_position_) {
       // The event being processed, completing a match without being stored.
-      const bool attr_null = ref.what == PatternRef::What::kAttribute && chunk_->nulls(row_)[ref.attribute];
-      nulls[i] = attr_null;
-      slots[i].raw = 0;
-      if (ref.what == PatternRef::What::kBound) slots[i].b = true;
-      else if (ref.what == PatternRef::What::kTimestamp) slots[i].i64 = event_ts_;
-      else if (!attr_null) slots[i] = chunk_->row(row_)[ref.attribute];
-      continue;
-    }
-    uint32_t event = MatchStore::kNone;
-    const PositionHot& position = positions_[p];
-    if (position.counted) {
-      if (ref.pick == PatternRef::Pick::kIndex) {
+      row = chunk_->row(row_);
+      row_nulls = chunk_->nulls(row_);
+      ts = event_ts_;
+    } else {
+      const PositionHot& position = positions_[p];
+      uint32_t event = MatchStore::kNone;
+      if (!position.counted) {
+        event = matches_.binding(pm, p);
+      } else if (ref.pick == PatternRef::Pick::kIndex) {
         event = matches_.EventFromOldest(pm, p, static_cast<uint32_t>(ref.index));
       } else if (ref.pick == PatternRef::Pick::kFromLast) {
         event = matches_.EventFromNewest(pm, p, static_cast<uint32_t>(ref.index));
       }
-    } else {
-      event = matches_.binding(pm, p);
+      if (event == MatchStore::kNone) continue;
+      if (event == MatchStore::kMarker) {
+        // (A satisfied absence: bound, with nothing to read.)
+        if (ref.what == PatternRef::What::kBound) {
+          slots[i].b = true;
+          nulls[i] = 0;
+        }
+        continue;
+      }
+      row = position.store->row(event);
+      row_nulls = position.store->nulls(event);
+      ts = position.store->timestamp(event);
     }
-    slots[i].raw = 0;
-    nulls[i] = 1;
-    if (event == MatchStore::kNone) continue;
-    const EventStore& store = *position.store;
     switch (ref.what) {
       case PatternRef::What::kBound:
         slots[i].b = true;
         nulls[i] = 0;
         break;
       case PatternRef::What::kTimestamp:
-        if (event == MatchStore::kMarker) break;
-        slots[i].i64 = store.timestamp(event);
+        slots[i].i64 = ts;
         nulls[i] = 0;
         break;
-      case PatternRef::What::kAttribute: {
-        if (event == MatchStore::kMarker) break;
-        const Slot* row = store.row(event);
-        if (store.nulls(event)[ref.attribute]) break;
+      case PatternRef::What::kAttribute:
+        if (row_nulls[ref.attribute]) break;
         slots[i] = row[ref.attribute];
         nulls[i] = 0;
         break;
-      }
     }
   }
 }
@@ -810,7 +964,10 @@ void PatternState::TrackExpiry(Pm pm) {
     const EventStore::Id first = spec_->IsCount(p) ? matches_.EventFromOldest(pm, p, 0) : b;
     earliest = std::min(earliest, store.timestamp(first));
   }
-  if (earliest == INT64_MAX) return;
+  if (earliest != INT64_MAX) TrackExpiryFrom(pm, earliest);
+}
+
+void PatternState::TrackExpiryFrom(Pm pm, int64_t earliest) {
   // Matches that completed leave their deadline behind; once those dominate
   // (a long `within`), they are swept out so the heap stays proportional to
   // the live matches.
@@ -820,6 +977,7 @@ void PatternState::TrackExpiry(Pm pm) {
   const int64_t deadline = earliest + *spec_->within_ms + 1;
   expiry_.Push({deadline, pm, matches_.generation(pm)});
   expiry_next_ = std::min(expiry_next_, deadline);
+  expiry_pushed_ = true;
 }
 
 // Drops every partial match whose first event is more than `within` before t;
@@ -861,7 +1019,7 @@ void PatternState::ExpireUpTo(int64_t t) {
       if (rearm_[n] != MatchStore::kNone) matches_.Unhold(rearm_[n]);
       matches_.Hold(last_lost[n]);
       rearm_[n] = last_lost[n];
-      rearm_waiting_[node(n).stream] = 1;
+      stream_work_[node(n).stream] |= kRearmWaiting;
       continue;
     }
     AddEvery(static_cast<uint32_t>(group), last_lost[n]);
@@ -871,7 +1029,7 @@ void PatternState::ExpireUpTo(int64_t t) {
 }
 
 void PatternState::RearmAfterExpiry(uint32_t stream) {
-  rearm_waiting_[stream] = 0;
+  stream_work_[stream] &= static_cast<uint8_t>(~kRearmWaiting);
   for (uint32_t n : spec_->stream_nodes[stream]) {
     const Pm pm = rearm_[n];
     if (pm == MatchStore::kNone) continue;

@@ -48,6 +48,10 @@ struct PatternScratch {
   std::vector<uint8_t> pass;
   std::vector<ColumnView> extra;
   Slot event_ts{};
+  // The local conditions of the chunk being processed, per state of its stream:
+  // one byte per row (1: passes), or null for a state without one.
+  std::vector<uint8_t> local_bytes;
+  std::vector<const uint8_t*> local_passes;
 };
 
 class PatternState {
@@ -95,13 +99,16 @@ class PatternState {
   class NodeTimer;
   class ExpiryTimer;
 
-  // What the per-event path reads of a node, packed.
+  // What the per-event path reads of a state, packed.
   struct NodeHot {
+    uint32_t node = 0;
     MatchStore::List pending = 0;
     int32_t key_attr = -1;  // the event attribute an index looks up, or -1
     Type key_type = Type::kLong;
     bool absent = false;
   };
+  // Per stream: work before its next event (bits).
+  enum : uint8_t { kFreshDirty = 1, kRearmWaiting = 2 };
 
   const PatternNodeSpec& node(uint32_t n) const { return spec_->nodes[n]; }
   MatchStore::List pending(uint32_t n) const { return 2 * n; }
@@ -111,7 +118,9 @@ class PatternState {
   void Init(uint32_t n);
   void AddState(uint32_t n, Pm pm);
   void AddLogical(uint32_t n, Pm pm);
+  void ChooseShortcuts();
   void PushFresh(uint32_t n, Pm pm);
+  void PushPending(uint32_t n, Pm pm);
   void RequestStartReset(uint32_t n);
   void AddEvery(uint32_t n, Pm pm);
   void Promote(uint32_t n);
@@ -122,13 +131,14 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
-  [[gnu::always_inline]] void Offer(uint32_t stream, const EventChunk& chunk, uint32_t row,
-                                    std::span<const ColumnView> local);
-  [[gnu::always_inline]] MatchStore::Entry FirstCandidate(uint32_t n) const;
+  void PrepareStream(uint32_t stream);
+  const uint8_t* const* LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local, size_t count);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
-  void CollectCandidates(uint32_t n, MatchStore::Entry first);
+  [[gnu::always_inline]] void CollectCandidates(uint32_t n, MatchStore::Entry first);
   bool Skip(MatchStore::Entry e, bool stale, bool passed);
-  int EvaluateCandidates(uint32_t n, bool local_ok);
+  [[gnu::always_inline]] int EvaluateCandidates(uint32_t n, bool local_ok);
+  [[gnu::always_inline]] bool ComparesHold(const PatternNodeSpec& s, Pm pm) const;
+  void EvaluateFrame(uint32_t n, uint8_t* pass);
   void OnNodeTimer(uint32_t n, int64_t now);
   void RefreshOnTimer(uint32_t n, bool initialize);
   void AbsentTimer(uint32_t n, int64_t now);
@@ -144,6 +154,7 @@ class PatternState {
 
   // `within`.
   void TrackExpiry(Pm pm);
+  void TrackExpiryFrom(Pm pm, int64_t earliest);  // earliest: the match's first event's time
   void ExpireUpTo(int64_t t);
   void RearmAfterExpiry(uint32_t stream);
   void ArmExpiryTimer();
@@ -155,6 +166,7 @@ class PatternState {
   Sink* sink_;
   LogSink log_;
   std::string query_name_;
+  bool sequence_;
 
   std::vector<std::unique_ptr<EventStore>> stores_;  // per input stream
   MatchStore matches_;
@@ -167,20 +179,30 @@ class PatternState {
   std::vector<int64_t> last_scheduled_;     // absences
   std::vector<int64_t> last_arrival_;       // logical absences: last violating event
   std::vector<std::unique_ptr<NodeTimer>> timers_;
-  std::vector<NodeHot> hot_;
+  // Per node: the shortcuts ChooseShortcuts found safe.
+  std::vector<uint8_t> direct_pending_;
+  std::vector<uint8_t> rearm_in_place_;
+  // While the first state posts a match re-armed in place: its entry (kNone
+  // once the copy took it), the state and the match.
+  MatchStore::Entry rearm_entry_ = MatchStore::kNone;
+  uint32_t rearm_node_ = 0;
+  Pm rearm_pm_ = MatchStore::kNone;
+  std::vector<std::vector<NodeHot>> stream_hot_;  // per stream, in spec.stream_nodes order
   // What Gather reads of a position, packed.
   struct PositionHot {
     const EventStore* store;
     bool counted;
   };
   std::vector<PositionHot> positions_;
-  // Per stream: a state of it may have fresh matches (or a re-arm) to promote.
-  std::vector<uint8_t> fresh_dirty_;
+  // Per stream: a state of it may have fresh matches to promote (kFreshDirty),
+  // or an `every` group to re-arm after an expiry (kRearmWaiting).
+  std::vector<uint8_t> stream_work_;
 
   DeadlineQueue expiry_;
   int64_t expiry_next_ = INT64_MAX;  // the earliest deadline (cached)
   std::unique_ptr<ExpiryTimer> expiry_timer_;
   int64_t expiry_armed_;
+  bool expiry_pushed_ = false;  // a deadline was added since the timer was last armed
   int64_t expiry_floor_ = INT64_MIN;  // the clock drops expired matches again from then
 
   // The event being processed.
@@ -188,17 +210,15 @@ class PatternState {
   uint32_t row_ = 0;
   uint32_t stream_ = 0;
   int64_t event_ts_ = 0;
-  std::vector<EventStore::Id> current_ids_;  // per stream: the stored copy, or kNone
+  EventStore::Id current_event_ = MatchStore::kNone;  // its copy in stores_[stream_], or kNone
   int32_t unstored_position_ = -1;  // a position Gather reads from the event itself
 
   std::vector<Pm> due_;        // timers: matches whose deadline passed
   std::vector<Pm> lost_;       // expiry: matches dropped, and per node the last one
   std::vector<Pm> last_lost_;
   // Per node: a match `within` dropped there whose `every` group is re-armed at
-  // the next event of the node's stream (held; kNone: none), and per stream
-  // whether a node of it has one.
+  // the next event of the node's stream (held; kNone: none).
   std::vector<Pm> rearm_;
-  std::vector<uint8_t> rearm_waiting_;
 
   uint64_t dropped_ = 0;
 };

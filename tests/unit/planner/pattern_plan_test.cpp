@@ -99,21 +99,32 @@ TEST_CASE("sequences: quantifiers, every on the first state, the leading-zero ca
 TEST_CASE("conditions: local on the event, correlated with earlier states, equality as an index") {
   std::string plan = Plan("from every e1=A[x > 90] -> e2=A[sym == e1.sym and x < e1.x] select e1.x");
   CHECK(Has(plan, "0: stream e1=A[(x > 90)] start next=1 every=0 within-every=0 local\n"));
-  CHECK(Has(plan, "index=sym==0.sym correlated(1)\n"));
+  CHECK(Has(plan, "index=sym==0.sym compare=x<0.x\n"));
   // Either way round, next to a local condition.
   plan = Plan("from e1=A -> e2=B[x > 1 and e1.v == v] select e1.x");
   CHECK(Has(plan, "1: stream e2=B[((x > 1) and (e1.v == v))] last index=v==0.v local\n"));
 }
 
 TEST_CASE("equalities that cannot be an index stay conditions") {
-  // Different types (int against long).
-  CHECK(Has(Plan("from e1=A -> e2=B[x == e1.v] select e1.x"), "1: stream e2=B[(x == e1.v)] last correlated(1)\n"));
+  // Different types (int against long): compared on the stored event.
+  CHECK(Has(Plan("from e1=A -> e2=B[x == e1.v] select e1.x"), "1: stream e2=B[(x == e1.v)] last compare=x==0.v\n"));
   // A later state's value is not known yet.
-  CHECK(Has(Plan("from e1=A -> e2=B[sym == e3.sym] -> e3=C select e1.x"), "next=2 correlated(1)\n"));
+  CHECK(Has(Plan("from e1=A -> e2=B[sym == e3.sym] -> e3=C select e1.x"), "next=2 compare=sym==2.sym\n"));
   // A counting state's events change while the match waits.
   CHECK(Has(Plan("from e1=A<1:3> -> e2=B[sym == e1[0].sym] select e1[0].x"), "1: stream e2=B[(sym == e1[0].sym)] last correlated(1)\n"));
   // Sequences keep a handful of matches: no index.
-  CHECK(Has(Plan("from e1=A, e2=B[sym == e1.sym] select e1.x"), "1: stream e2=B[(sym == e1.sym)] last correlated(1)\n"));
+  CHECK(Has(Plan("from e1=A, e2=B[sym == e1.sym] select e1.x"), "1: stream e2=B[(sym == e1.sym)] last compare=sym==0.sym\n"));
+}
+
+TEST_CASE("comparisons with an earlier event's attribute are read on the stored event; the rest use a frame") {
+  // Either way round: read from the arriving event's side.
+  CHECK(Has(Plan("from e1=A -> e2=B[e1.v > v and x != e1.x] select e1.x"), "last compare=v<0.v compare=x!=0.x\n"));
+  // Anything computed, or a timestamp, goes through the frame; both kinds can meet.
+  CHECK(Has(Plan("from e1=A -> e2=B[x + 1 < e1.x] select e1.x"), "last correlated(1)\n"));
+  CHECK(Has(Plan("from e1=A -> e2=B[v < e1.v and eventTimestamp(e1) < v] select e1.x"),
+            "last compare=v<0.v correlated(1)\n"));
+  // Two earlier events compared with each other are no comparison with the event.
+  CHECK(Has(Plan("from e1=A -> e2=B -> e3=C[e1.x < e2.x] select e1.x"), "last correlated(2)\n"));
 }
 
 TEST_CASE("a select of plain projections takes the matcher's rows as they are") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,42 @@ TEST_CASE("string keys of every length are told apart by content; emptied keys a
   f.store.Unhold(pm);
   CHECK(f.store.FindKey(0, key) == back);
   Release(again);
+}
+
+TEST_CASE("lookups agree with a plain map while keys fill, empty and are purged") {
+  // More keys than the index's filter has slots: keys share slots, and an
+  // emptied key must not hide another key of its slot. Enough emptied keys
+  // for purges.
+  Fixture f;
+  f.store.MakeIndexed(0, Type::kLong);
+  std::map<int64_t, std::vector<MatchStore::Entry>> expected;
+  uint64_t rng = 3;
+  for (int step = 0; step < 60000; ++step) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int64_t k = static_cast<int64_t>((rng >> 33) % 5000);
+    std::vector<MatchStore::Entry>& of_key = expected[k];
+    // Adding mostly, then removing mostly.
+    const bool add = step < 30000 ? (rng >> 20) % 3 != 0 : (rng >> 20) % 3 == 0;
+    if (add || of_key.empty()) {
+      const MatchStore::Pm pm = f.store.New();
+      const MatchStore::Key key{Type::kLong, Slot{.i64 = k}};
+      of_key.push_back(f.store.PushKeyed(0, pm, &key));
+      f.store.Unhold(pm);
+    } else {
+      const size_t at = static_cast<size_t>((rng >> 40) % of_key.size());
+      f.store.Remove(of_key[at]);
+      of_key.erase(of_key.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+    if (step % 997 != 0) continue;
+    for (const auto& [key, entries] : expected) {
+      std::vector<MatchStore::Entry> found;
+      for (MatchStore::Entry e = f.store.FindKey(0, {Type::kLong, Slot{.i64 = key}}); e != MatchStore::kNone;
+           e = f.store.NextWithKey(e)) {
+        found.push_back(e);
+      }
+      REQUIRE_MESSAGE(found == entries, "key " << key << " at step " << step);
+    }
+  }
 }
 
 TEST_CASE("eviction takes the oldest started match, from every list") {

@@ -212,5 +212,80 @@ TEST_CASE("a leading absence waits from the start and fires once without every")
   CHECK(h.matches == std::vector<Match>{{1600, {2}}});
 }
 
+// every e1=S -> e2=S[id > e1.id] (-> e3=S[id < e2.id]) within `within` on one
+// stream; `indexed`: e2=S[id == e1.id and id >= e1.id], through an index.
+struct Chain {
+  bool three = false;
+  bool indexed = false;
+  int64_t within = 0;
+  size_t cap = 1'000'000;
+};
+
+std::vector<Match> RunChain(const Chain& c, bool shortcuts, uint64_t seed, size_t* live, uint64_t* dropped) {
+  Harness h;
+  h.spec.stream_names = {"S"};
+  h.spec.stream_schemas = {&h.schema};
+  h.spec.shortcuts = shortcuts;
+  PatternNodeSpec& e1 = h.AddNode(PatternNodeKind::kStream, 0);
+  e1.is_start = true;
+  e1.next = 1;
+  e1.every = 0;
+  e1.within_every = 0;
+  auto later = [&](uint32_t position, CompareOp op) {
+    PatternNodeSpec& n = h.AddNode(PatternNodeKind::kStream, 0);
+    n.within_every = 0;
+    PatternRef stored{position - 1};
+    stored.type = Type::kLong;
+    n.compares.push_back({op, 0, Type::kLong, stored, Type::kLong});
+    if (c.indexed && position == 1) n.index = PatternIndexSpec{0, stored};
+    return &n;
+  };
+  PatternNodeSpec* e2 = later(1, c.indexed ? CompareOp::kGe : CompareOp::kGt);
+  if (c.three) {
+    e2->next = 2;
+    later(2, CompareOp::kLt)->last = true;
+    h.spec.stream_nodes = {{2, 1, 0}};
+  } else {
+    e2->last = true;
+    h.spec.stream_nodes = {{1, 0}};
+  }
+  if (c.within > 0) h.spec.within_ms = c.within;
+  h.spec.max_partial_matches = c.cap;
+  for (uint32_t p = 0; p < h.spec.nodes.size(); ++p) h.Output(p);
+  h.Start(0);
+  uint64_t rng = seed;
+  int64_t ts = 0;
+  for (int i = 0; i < 3000; ++i) {
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    ts += static_cast<int64_t>((rng >> 40) % 3);  // equal timestamps too
+    // (Small ranges make both outcomes of every condition common.)
+    h.Send(0, ts, static_cast<int64_t>((rng >> 33) % (c.indexed ? 4 : 9)));
+  }
+  *live = h.state->live();
+  *dropped = h.state->dropped();
+  return h.matches;
+}
+
+TEST_CASE("skipping the fresh lists where it is safe changes no match, no count") {
+  for (const Chain& c : {Chain{}, Chain{.three = true}, Chain{.within = 20}, Chain{.three = true, .within = 7},
+                         Chain{.cap = 5}, Chain{.three = true, .within = 30, .cap = 12}, Chain{.indexed = true},
+                         Chain{.indexed = true, .within = 15, .cap = 9}}) {
+    for (uint64_t seed : {1, 2, 3}) {
+      CAPTURE(c.three);
+      CAPTURE(c.within);
+      CAPTURE(c.cap);
+      CAPTURE(seed);
+      size_t live[2];
+      uint64_t dropped[2];
+      const std::vector<Match> with = RunChain(c, true, seed, &live[0], &dropped[0]);
+      const std::vector<Match> without = RunChain(c, false, seed, &live[1], &dropped[1]);
+      CHECK(with.size() > 10);
+      CHECK(with == without);
+      CHECK(live[0] == live[1]);
+      CHECK(dropped[0] == dropped[1]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace eddy::runtime
