@@ -125,7 +125,8 @@ void AppPlanner::PlanDefinition(const ast::AggregationDef& def) {
     std::string name = attr.rename;
     if (name.empty()) {
       if (attr.expr->kind != ast::Expr::Kind::kAttribute) {
-        Fail(attr.span, "'" + ExprText(*attr.expr) + "' in aggregation '" + def.name + "' needs a name: add 'as <name>'");
+        Fail(attr.span,
+             "'" + ExprText(*attr.expr) + "' in aggregation '" + def.name + "' needs a name: add 'as <name>'");
       }
       name = attr.expr->attribute.name;
     }

@@ -6,15 +6,13 @@
 namespace eddy::runtime {
 namespace {
 
-std::string_view Text(Slot v) { return std::string_view(v.str->data, v.str->size); }
-
 // A `within` bound: epoch ms, or a date string.
 std::optional<int64_t> BoundOf(Type type, const ColumnView& v) {
   if (v.null(0)) return std::nullopt;
   switch (type) {
     case Type::kLong: return v.at(0).i64;
     case Type::kInt: return v.at(0).i32;
-    case Type::kString: return ParseDateTime(Text(v.at(0)));
+    case Type::kString: return ParseDateTime(v.at(0).str->view());
     default: return std::nullopt;
   }
 }
@@ -33,7 +31,7 @@ std::optional<TimeRange> AggregationReader::RangeOf(const EvalFrame& frame) {
   const ColumnView start = spec_.start->Eval(frame);
   if (!spec_.end) {
     if (!start.null(0) && spec_.start->type() == Type::kString) {
-      if (std::optional<TimeRange> range = ParseWithinPattern(Text(start.at(0)))) return range;
+      if (std::optional<TimeRange> range = ParseWithinPattern(start.at(0).str->view())) return range;
     }
     log_.Refused("no rows joined: 'within' needs a 'yyyy-MM-dd HH:mm:ss' pattern (trailing fields may be **)");
     return std::nullopt;
@@ -59,10 +57,10 @@ std::optional<Granularity> AggregationReader::GranularityOf(const EvalFrame& fra
     log_.Refused("no rows joined: 'per' is null");
     return std::nullopt;
   }
-  const std::optional<Granularity> g = ParseGranularity(Text(per.at(0)));
+  const std::optional<Granularity> g = ParseGranularity(per.at(0).str->view());
   if (!g || !spec_.store->computes(*g)) {
-    log_.Refused("no rows joined: 'per' is '" + std::string(Text(per.at(0))) + "', not a granularity aggregation '" +
-                 spec_.store->name() + "' computes");
+    log_.Refused("no rows joined: 'per' is '" + std::string(per.at(0).str->view()) +
+                 "', not a granularity aggregation '" + spec_.store->name() + "' computes");
     return std::nullopt;
   }
   return g;

@@ -52,16 +52,6 @@ int DaysInMonth(int64_t year, int month) {
   return month == 2 && IsLeap(year) ? 29 : kDays[month - 1];
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Reads `digits` decimal digits at text[at...]; -1 when they are not digits, -2
 // when they are the wildcard "**"/"****" (only if `wildcard_ok`).
 int64_t ReadField(std::string_view text, size_t at, size_t digits, bool wildcard_ok) {
@@ -152,8 +142,15 @@ std::optional<Granularity> ParseGranularity(std::string_view text) {
       {"days", Granularity::kDay},       {"day", Granularity::kDay},       {"months", Granularity::kMonth},
       {"month", Granularity::kMonth},    {"years", Granularity::kYear},    {"year", Granularity::kYear},
   };
+  // Lower-cased into a buffer as long as the longest name: longer text is no name.
+  char lower[7];
+  if (text.size() > sizeof lower) return std::nullopt;
+  for (size_t i = 0; i < text.size(); ++i) {
+    lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+  }
+  const std::string_view key(lower, text.size());
   for (const auto& [name, g] : kNames) {
-    if (EqualsIgnoreCase(text, name)) return g;
+    if (key == name) return g;
   }
   return std::nullopt;
 }

@@ -60,7 +60,8 @@ TEST_CASE("joining an aggregation needs within and per, on the right, not outer"
 
 TEST_CASE("definitions: unsupported functions and annotations, names, durations") {
   const std::string s = "define stream S (symbol string, price float, ts long);\n";
-  Rejection r = testing::Reject(s + "define aggregation A from S select distinctCount(symbol) as n aggregate every sec;");
+  Rejection r =
+      testing::Reject(s + "define aggregation A from S select distinctCount(symbol) as n aggregate every sec;");
   CHECK(Contains(r.message, "distinctCount() in an aggregation is not supported yet"));
   CHECK(r.location.line == 2);
   CHECK(r.location.column == 36);
@@ -70,7 +71,7 @@ TEST_CASE("definitions: unsupported functions and annotations, names, durations"
   CHECK(Contains(r.message, "needs a name: add 'as <name>'"));
   r = testing::Reject(s + "define aggregation A from S select sum(price) as p, price as p aggregate every sec;");
   CHECK(Contains(r.message, "outputs 'p' twice"));
-  r = testing::Reject(s + "@purge(enable='true') define aggregation A from S select sum(price) as p aggregate every sec;");
+  r = testing::Reject(s + "@purge(enable='true')\ndefine aggregation A from S select sum(price) as p aggregate every sec;");
   CHECK(Contains(r.message, "@purge on an aggregation is not supported yet"));
   r = testing::Reject(s + "define aggregation A from S select sum(price) as p aggregate every week;");
   CHECK(Contains(r.message, "weeks are not supported"));
