@@ -34,11 +34,12 @@ AggregationStore::AggregationStore(AggregationStoreSpec spec, const Scheduler* c
     : spec_(std::move(spec)), clock_(clock), state_(&state_schema_) {
   std::vector<Attribute> state;
   for (const AggregationColumn& c : spec_.columns) {
-    StateColumns at{static_cast<uint32_t>(state.size()), 0};
+    StateColumns at{static_cast<uint32_t>(state.size()), 0, false};
     switch (c.kind) {
       case Kind::kSum:
       case Kind::kAvg:
-        state.push_back({"sum", c.kind == Kind::kAvg ? Type::kDouble : c.type});
+        at.double_sum = c.kind == Kind::kAvg || c.type == Type::kDouble;
+        state.push_back({"sum", at.double_sum ? Type::kDouble : Type::kLong});
         at.count = static_cast<uint32_t>(state.size());
         state.push_back({"count", Type::kLong});
         break;
@@ -59,6 +60,7 @@ AggregationStore::AggregationStore(AggregationStoreSpec spec, const Scheduler* c
   if (!spec_.group_by.empty()) groups_ = std::make_unique<GroupTable>(spec_.group_schema);
   keys_.resize(spec_.group_by.size());
   values_.resize(spec_.columns.size());
+  inputs_.resize(spec_.columns.size());
 }
 
 std::string AggregationStore::Describe() const {
@@ -94,46 +96,41 @@ uint32_t AggregationStore::FindOrAddBucket(Level& level, uint32_t group, int64_t
   return it->second;
 }
 
-void AggregationStore::Update(uint32_t state_row, uint32_t row, int64_t time) {
+void AggregationStore::Update(uint32_t state_row, int64_t time) {
   Slot* slots = state_.mutable_row(state_row);
   uint8_t* nulls = state_.mutable_nulls(state_row);
   const bool latest = time >= state_.timestamp(state_row);
   if (latest) state_.set_timestamp(state_row, time);
   for (size_t c = 0; c < spec_.columns.size(); ++c) {
-    const AggregationColumn& column = spec_.columns[c];
-    const uint32_t at = state_columns_[c].first;
-    const ColumnView& v = values_[c];
-    switch (column.kind) {
-      case Kind::kCount: ++slots[at].i64; break;
+    const StateColumns& at = state_columns_[c];
+    const Input& in = inputs_[c];
+    const uint32_t v = at.first;
+    switch (spec_.columns[c].kind) {
+      case Kind::kCount: ++slots[v].i64; break;
       case Kind::kSum:
-      case Kind::kAvg: {
-        if (v.null(row)) break;
-        const Type arg = column.value->type();
-        if (state_schema_.type(at) == Type::kDouble) {
-          const double x = AsDouble(arg, v.at(row));
-          slots[at].f64 = nulls[at] ? x : slots[at].f64 + x;
+      case Kind::kAvg:
+        if (in.null) break;
+        if (at.double_sum) {
+          slots[v].f64 = nulls[v] ? in.value.f64 : slots[v].f64 + in.value.f64;
         } else {
-          const int64_t x = AsLong(arg, v.at(row));
-          slots[at].i64 = nulls[at] ? x : slots[at].i64 + x;
+          slots[v].i64 = nulls[v] ? in.value.i64 : slots[v].i64 + in.value.i64;
         }
-        nulls[at] = 0;
-        ++slots[state_columns_[c].count].i64;
+        nulls[v] = 0;
+        ++slots[at.count].i64;
         break;
-      }
       case Kind::kMin:
       case Kind::kMax: {
-        if (v.null(row)) break;
-        const Slot x = v.at(row);
-        const bool better = nulls[at] || (column.kind == Kind::kMin ? Less(column.type, x, slots[at])
-                                                                    : Less(column.type, slots[at], x));
-        if (better) {
-          slots[at] = x;
-          nulls[at] = 0;
+        if (in.null) break;
+        const Type type = spec_.columns[c].type;
+        if (nulls[v] || (spec_.columns[c].kind == Kind::kMin ? Less(type, in.value, slots[v])
+                                                           : Less(type, slots[v], in.value))) {
+          slots[v] = in.value;
+          nulls[v] = 0;
         }
         break;
       }
       case Kind::kLatest:
-        if (latest) state_.SetSlot(state_row, at, v.at(row), v.null(row));
+        if (latest) state_.SetSlot(state_row, v, in.value, in.null);
         break;
     }
   }
@@ -167,10 +164,23 @@ void AggregationStore::Process(const EventChunk& chunk, std::span<const uint32_t
         t = time.at(row).i64;
       }
     }
-    const uint32_t group = groups_ ? groups_->FindOrAdd(keys_, row) : 0;
-    for (Level& level : levels_) {
-      Update(FindOrAddBucket(level, group, BucketStart(t, level.granularity)), row, t);
+    for (size_t c = 0; c < spec_.columns.size(); ++c) {
+      const AggregationColumn& column = spec_.columns[c];
+      if (!column.value) continue;
+      Input& in = inputs_[c];
+      in.null = values_[c].null(row);
+      in.value = values_[c].at(row);
+      if (in.null || (column.kind != Kind::kSum && column.kind != Kind::kAvg)) continue;
+      const Type arg = column.value->type();
+      if (state_columns_[c].double_sum) {
+        in.value.f64 = AsDouble(arg, in.value);
+      } else {
+        in.value.i64 = AsLong(arg, in.value);
+      }
     }
+    const uint32_t group = groups_ ? groups_->FindOrAdd(keys_, row) : 0;
+    starts_.Set(t);
+    for (Level& level : levels_) Update(FindOrAddBucket(level, group, starts_[level.granularity]), t);
   }
 }
 

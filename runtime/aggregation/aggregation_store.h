@@ -95,10 +95,18 @@ class AggregationStore final : public Processor {
   struct StateColumns {
     uint32_t first;   // sum, count, min/max or latest value
     uint32_t count;   // kSum/kAvg: the count of non-null values
+    bool double_sum;  // kSum/kAvg: the sum is a double (else a long)
+  };
+  // One event's value for a column, converted once for every granularity:
+  // sums widened to the sum's type.
+  struct Input {
+    Slot value;
+    bool null;
   };
 
   uint32_t FindOrAddBucket(Level& level, uint32_t group, int64_t start);
-  void Update(uint32_t state_row, uint32_t row, int64_t time);
+  // Adds the event in inputs_ (at bucket time `time`) to a state row.
+  void Update(uint32_t state_row, int64_t time);
 
   AggregationStoreSpec spec_;
   const Scheduler* clock_;
@@ -111,6 +119,8 @@ class AggregationStore final : public Processor {
   // Per-chunk scratch.
   std::vector<ColumnView> keys_;
   std::vector<ColumnView> values_;
+  std::vector<Input> inputs_;
+  BucketStarts starts_;
   uint64_t skipped_ = 0;
 };
 

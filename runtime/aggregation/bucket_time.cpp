@@ -173,6 +173,19 @@ int64_t BucketStart(int64_t ms, Granularity g) {
   return ms;
 }
 
+void BucketStarts::Set(int64_t ms) {
+  starts_[static_cast<int>(Granularity::kSecond)] = FloorDiv(ms, kSecondMs) * kSecondMs;
+  starts_[static_cast<int>(Granularity::kMinute)] = FloorDiv(ms, kMinuteMs) * kMinuteMs;
+  starts_[static_cast<int>(Granularity::kHour)] = FloorDiv(ms, kHourMs) * kHourMs;
+  const int64_t day = FloorDiv(ms, kDayMs);
+  if (day == day_) return;
+  day_ = day;
+  starts_[static_cast<int>(Granularity::kDay)] = day * kDayMs;
+  const CivilDate date = CivilFromDays(day);
+  starts_[static_cast<int>(Granularity::kMonth)] = DaysFromCivil(date.year, date.month, 1) * kDayMs;
+  starts_[static_cast<int>(Granularity::kYear)] = DaysFromCivil(date.year, 1, 1) * kDayMs;
+}
+
 int64_t NextBucketStart(int64_t start, Granularity g) {
   switch (g) {
     case Granularity::kSecond: return start + kSecondMs;

@@ -26,6 +26,20 @@ std::optional<Granularity> ParseGranularity(std::string_view text);
 
 // The start (epoch ms, UTC) of the bucket of `ms` at granularity `g`.
 int64_t BucketStart(int64_t ms, Granularity g);
+// The bucket starts of one time at every granularity, for ingest: the month
+// and year of the last day seen are remembered, since consecutive events
+// mostly share a day.
+class BucketStarts {
+ public:
+  void Set(int64_t ms);
+  // REQUIRES: Set was called.
+  int64_t operator[](Granularity g) const { return starts_[static_cast<int>(g)]; }
+
+ private:
+  int64_t starts_[kGranularities] = {};
+  int64_t day_ = INT64_MIN;
+};
+
 // The start of the bucket after the one starting at `start`.
 int64_t NextBucketStart(int64_t start, Granularity g);
 

@@ -44,6 +44,19 @@ TEST_CASE("buckets align to the UTC calendar") {
   CHECK(BucketStart(-1, Granularity::kYear) == Ms("1969-01-01 00:00:00"));
 }
 
+TEST_CASE("BucketStarts gives every granularity's start, also across days, months and years") {
+  BucketStarts starts;
+  for (const char* text : {"2016-02-29 13:47:21", "2016-02-29 23:59:59", "2016-03-01 00:00:00", "2015-12-31 10:00:00",
+                           "1969-12-31 23:59:59", "2016-03-01 00:00:01"}) {
+    const int64_t t = Ms(text) + 999;
+    starts.Set(t);
+    for (Granularity g : {Granularity::kSecond, Granularity::kMinute, Granularity::kHour, Granularity::kDay,
+                          Granularity::kMonth, Granularity::kYear}) {
+      CHECK(starts[g] == BucketStart(t, g));
+    }
+  }
+}
+
 TEST_CASE("the next bucket follows month lengths and leap years") {
   CHECK(NextBucketStart(Ms("2016-02-01 00:00:00"), Granularity::kMonth) == Ms("2016-03-01 00:00:00"));
   CHECK(NextBucketStart(Ms("2017-02-01 00:00:00"), Granularity::kMonth) == Ms("2017-03-01 00:00:00"));
