@@ -216,6 +216,10 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     key = FindEquiKey(*join.on, scope, *planned.schema, left_arity);
     planned.description += " on " + ExprText(*join.on);
   }
+  if (join.within && join.per) {
+    planned.description += " within " + ExprText(*join.within) +
+                           (join.within_end ? ", " + ExprText(*join.within_end) : "") + " per " + ExprText(*join.per);
+  }
   const bool same_named_window = sides[0].named_window && sides[1].named_window &&
                                  sides[0].planned.source == sides[1].planned.source;
   if (same_named_window && join.right.unidirectional) {
