@@ -111,7 +111,12 @@ void AppPlanner::PlanDefinition(const ast::AggregationDef& def) {
           }
         }
       }
-      Fail(a.span, "@purge on an aggregation is not supported yet (Eddy keeps every bucket)");
+      // Eddy keeps every bucket: purging switched off is what it does.
+      const ast::AnnotationElement* enable = FindElement(a, "enable");
+      if (enable == nullptr || !EqualsIgnoreCase(enable->value, "false") || !a.nested.empty()) {
+        Fail(a.span, "@purge on an aggregation is not supported yet (Eddy keeps every bucket; "
+                     "@purge(enable='false') is accepted)");
+      }
     } else if (EqualsIgnoreCase(a.name, "store")) {
       Fail(a.span, "@store on an aggregation is not supported yet; Eddy aggregations are in memory");
     } else if (!EqualsIgnoreCase(a.name, "info")) {
