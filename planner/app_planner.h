@@ -16,6 +16,7 @@
 #include "planner/query_recipe.h"
 #include "planner/scope.h"
 #include "planner/window_catalog.h"
+#include "runtime/aggregation/aggregation_reader.h"
 #include "runtime/app_runtime.h"
 #include "runtime/operator/aggregators.h"
 #include "runtime/window/window.h"
@@ -33,6 +34,7 @@ struct DefinitionInfo {
   bool inferred = false;  // created by `insert into`
   runtime::Window* window = nullptr;  // a named window's window (joins search it)
   runtime::Table* table = nullptr;    // a table's rows
+  runtime::AggregationStore* aggregation = nullptr;  // an aggregation's buckets
 };
 
 // A query's input after its handlers: the stream (or intermediate result) the
@@ -107,7 +109,11 @@ class AppPlanner {
   PlannedInput PlanStreamInput(const ast::StreamInput& input);
   void PlanHandlers(const ast::StreamInput& input, PlannedInput& planned);
   // plan_join.cpp
-  PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select);
+  PlannedInput PlanJoin(const ast::JoinInput& join, const ast::Selector& select, const std::string& query);
+  // plan_aggregation.cpp
+  // What the stream side `probe` of a join with `store` reads: `within` and `per` checked and compiled.
+  runtime::AggregationReaderSpec PlanAggregationRead(const ast::JoinInput& join, const runtime::AggregationStore& store,
+                                                     const ScopeInput& probe);
   void CheckPattern(const ast::PatternNode& node);
   // plan_pattern.cpp
   PlannedInput PlanPattern(const ast::PatternInput& pattern, const ast::Query& query, const std::string& name);

@@ -52,24 +52,6 @@ std::string SpanText(const ast::SourceSpan& span) {
   return std::to_string(span.line) + ":" + std::to_string(span.column);
 }
 
-// Duration names as written in @purge(@retentionPeriod(sec='...')) keys.
-std::optional<ast::Duration> ParseDurationName(std::string_view text) {
-  static const std::pair<const char*, ast::Duration> kNames[] = {
-      {"sec", ast::Duration::kSeconds},   {"second", ast::Duration::kSeconds},
-      {"seconds", ast::Duration::kSeconds}, {"min", ast::Duration::kMinutes},
-      {"minute", ast::Duration::kMinutes}, {"minutes", ast::Duration::kMinutes},
-      {"hour", ast::Duration::kHours},    {"hours", ast::Duration::kHours},
-      {"day", ast::Duration::kDays},      {"days", ast::Duration::kDays},
-      {"week", ast::Duration::kWeeks},    {"weeks", ast::Duration::kWeeks},
-      {"month", ast::Duration::kMonths},  {"months", ast::Duration::kMonths},
-      {"year", ast::Duration::kYears},    {"years", ast::Duration::kYears},
-  };
-  for (const auto& [name, duration] : kNames) {
-    if (EqualsIgnoreCase(text, name)) return duration;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 void AppPlanner::Declare(const std::string& name, DefinitionInfo info,
@@ -287,50 +269,6 @@ void AppPlanner::PlanDefinition(const ast::TriggerDef& def) {
 void AppPlanner::PlanDefinition(const ast::FunctionDef& def) {
   Declare(def.name, {DefinitionKind::kFunction, nullptr, def.span, false}, def.name_span);
   Fail(def.span, "script functions ([" + def.language + "]) are an extension and are not supported");
-}
-
-void AppPlanner::PlanDefinition(const ast::AggregationDef& def) {
-  const DefinitionInfo* input = Find(def.input.stream);
-  if (input == nullptr || (input->kind != DefinitionKind::kStream &&
-                           input->kind != DefinitionKind::kWindow)) {
-    Fail(def.input.stream_span, "aggregation '" + def.name + "' reads '" + def.input.stream +
-                                    "', which is not a defined stream or window");
-  }
-  // The select list must be valid for the input (aggregates allowed).
-  InputScope scope({ScopeInput{def.input.stream, "", false, false, input->schema, 0}});
-  AggregateSink sink = [](AggregateCall) -> uint32_t { return 0; };
-  ExprContext ctx{&scope, &sink};
-  for (const ast::OutputAttribute& attr : def.selector.attributes) CompileExpr(*attr.expr, ctx);
-  for (const ast::ExprPtr& key : def.selector.group_by) CompileExpr(*key, ExprContext{&scope});
-  if (def.aggregate_by) {
-    runtime::EvaluatorPtr by = CompileExpr(*def.aggregate_by, ExprContext{&scope});
-    if (by->type() != Type::kLong && by->type() != Type::kString) {
-      Fail(def.aggregate_by->span, "'aggregate by' needs a long (epoch ms) or string attribute");
-    }
-  }
-  // @purge(@retentionPeriod(<duration>='...')) may only name computed durations.
-  std::vector<ast::Duration> computed = def.durations;
-  if (def.range && def.durations.size() == 2) {
-    computed.clear();
-    for (int d = static_cast<int>(def.durations[0]); d <= static_cast<int>(def.durations[1]); ++d) {
-      computed.push_back(static_cast<ast::Duration>(d));
-    }
-  }
-  if (const ast::Annotation* purge = FindAnnotation(def.annotations, "purge")) {
-    for (const ast::Annotation& nested : purge->nested) {
-      if (!EqualsIgnoreCase(nested.name, "retentionPeriod")) continue;
-      for (const ast::AnnotationElement& e : nested.elements) {
-        std::optional<ast::Duration> d = ParseDurationName(e.key);
-        if (!d) Fail(e.span, "unknown duration '" + e.key + "' in @retentionPeriod");
-        if (std::find(computed.begin(), computed.end(), *d) == computed.end()) {
-          Fail(e.span, "@retentionPeriod sets '" + e.key + "', a duration aggregation '" +
-                           def.name + "' does not compute");
-        }
-      }
-    }
-  }
-  Declare(def.name, {DefinitionKind::kAggregation, nullptr, def.span, false}, def.name_span);
-  Fail(def.span, "incremental aggregation (define aggregation) is not supported yet");
 }
 
 }  // namespace eddy::planner

@@ -8,7 +8,8 @@
 // hand their joined rows, in the schema [left attributes | right attributes], to
 // one JoinOutput, after which PlanQuery plans the selector as for any input.
 // A table side is searched in place (Table is a RowSource) and never triggers;
-// aggregations as join sides are checked, then rejected as not supported yet.
+// an aggregation side (the right one) never triggers either: the stream side
+// probes an AggregationReader with each event (`within ... per ...`).
 #include <optional>
 #include <utility>
 
@@ -28,6 +29,8 @@ struct SidePlan {
   PlannedInput planned;
   bool is_static = false;     // a table or aggregation: searched, never triggers
   runtime::Table* table = nullptr;  // a table side's rows (the planner may add an index)
+  bool is_aggregation = false;
+  runtime::AggregationStore* aggregation = nullptr;  // the right side's buckets (a left one is rejected)
   bool named_window = false;  // reads a `define window`
   // What the side holds (searched by the other): its own window (a node of the
   // query) or a named window.
@@ -82,7 +85,8 @@ std::string_view JoinTypeText(ast::JoinType type) {
 
 }  // namespace
 
-PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selector& select) {
+PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selector& select,
+                                  const std::string& query) {
   if (join.left.unidirectional && join.right.unidirectional) {
     Fail(join.span, "only one side of a join may be unidirectional");
   }
@@ -96,6 +100,7 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     if (def != nullptr && (def->kind == DefinitionKind::kTable || def->kind == DefinitionKind::kAggregation)) {
       // Checked with the rest of the query, then rejected.
       side.is_static = true;
+      side.is_aggregation = def->kind == DefinitionKind::kAggregation;
       const std::string what = std::string(KindName(def->kind)) + " '" + input.stream + "'";
       if (def->schema == nullptr) Fail(input.stream_span, "joining " + what + " is not supported yet");
       side.planned.schema = def->schema;
@@ -106,8 +111,17 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
       }
       if (def->kind == DefinitionKind::kTable) {
         side.table = def->table;
-      } else if (!deferred_) {
-        deferred_ = CompileError("joining " + what + " is not supported yet", ToLocation(input.stream_span));
+      } else if (i == 0) {
+        if (!deferred_) {
+          deferred_ = CompileError("joining " + what + " as the left side of a join is not supported yet; "
+                                   "put the stream on the left",
+                                   ToLocation(input.stream_span));
+        }
+      } else {
+        side.aggregation = def->aggregation;
+        if (join.type == ast::JoinType::kRightOuter || join.type == ast::JoinType::kFullOuter) {
+          Fail(join.span, "an aggregation side cannot be outer: it never triggers (use 'join' or 'left outer join')");
+        }
       }
       continue;
     }
@@ -153,9 +167,16 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     Fail(join.span, "a join needs at least one stream or window side: '" + join.left.stream + "' and '" +
                         join.right.stream + "' are both tables or aggregations");
   }
-  if ((join.within || join.per) && !sides[0].is_static && !sides[1].is_static) {
+  if ((join.within || join.per) && !sides[0].is_aggregation && !sides[1].is_aggregation) {
     Fail(join.within ? join.within->span : join.per->span,
          "'within' and 'per' apply to joins with an aggregation, and neither side of this join is one");
+  }
+  std::optional<runtime::AggregationReaderSpec> aggregation_read;
+  if (sides[1].aggregation != nullptr) {
+    ScopeInput probe = sides[0].planned.scope_inputs.back();
+    probe.schema = sides[0].planned.schema;
+    probe.offset = 0;
+    aggregation_read = PlanAggregationRead(join, *sides[1].aggregation, probe);
   }
 
   // The joined schema and its names: each side by its id or alias.
@@ -195,6 +216,10 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
     key = FindEquiKey(*join.on, scope, *planned.schema, left_arity);
     planned.description += " on " + ExprText(*join.on);
   }
+  if (join.within && join.per) {
+    planned.description += " within " + ExprText(*join.within) +
+                           (join.within_end ? ", " + ExprText(*join.within_end) : "") + " per " + ExprText(*join.per);
+  }
   const bool same_named_window = sides[0].named_window && sides[1].named_window &&
                                  sides[0].planned.source == sides[1].planned.source;
   if (same_named_window && join.right.unidirectional) {
@@ -228,6 +253,14 @@ PlannedInput AppPlanner::PlanJoin(const ast::JoinInput& join, const ast::Selecto
           TakeSpec(c, kept, [](const runtime::JoinSideSpec& s) { return CopySpec(s); }), own, other, c.clock());
     });
     recipe_->Link(join_sides[i], output);
+  }
+  if (aggregation_read) {
+    using Reader = std::unique_ptr<runtime::AggregationReader>;
+    Reader* reader = recipe_->Keep(std::make_unique<runtime::AggregationReader>(
+        std::move(*aggregation_read), runtime::RefusalLog(options_.log_sink, query), &runtime_->scheduler()));
+    recipe_->Then([side = join_sides[0], reader](Context& c) {
+      c.node<runtime::JoinSide>(side)->ProbeRowsOf(reader->get());
+    });
   }
   for (int i = 0; i < 2; ++i) {
     const runtime::RowSource* fixed = sides[i].table != nullptr

@@ -102,6 +102,8 @@ bool CanFuseWindow(const runtime::WindowConfig& window, const ast::Selector& sel
                        (window.kind == Kind::kTimeLength && window.length > 0);
   // The fused window keeps one null flag per argument in a 32-bit field.
   if (!sliding || spec.emit_expired || spec.snapshot_feed || aggregates.size() > 32) return false;
+  // Columns for order by beyond the output ones are the plain selector's.
+  if (spec.columns.size() != spec.output_schema->arity()) return false;
   for (const runtime::AggregateSpec& aggregate : aggregates) {
     if (aggregate.args.size() > 1) return false;
     for (const runtime::EvaluatorPtr& arg : aggregate.args) {
@@ -580,7 +582,7 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   PlannedInput in;
   std::visit(Overloaded{
                  [&](const ast::StreamInput& s) { in = PlanStreamInput(s); },
-                 [&](const ast::JoinInput& j) { in = PlanJoin(j, query.selector); },
+                 [&](const ast::JoinInput& j) { in = PlanJoin(j, query.selector, name); },
                  [&](const ast::PatternInput& p) { in = PlanPattern(p, query, name); },
              },
              query.input);
@@ -667,13 +669,29 @@ void AppPlanner::PlanQuery(const ast::Query& query, const std::string* anonymous
   }
   for (const ast::OrderKey& key : sel.order_by) {
     const int32_t column = key.attribute.qualifier.empty() ? out_schema->Find(key.attribute.name) : -1;
-    if (column < 0) {
-      Fail(key.span, "order by '" + AttributeRefText(key.attribute) +
-                         "': order by takes output attributes" +
-                         DidYouMean(key.attribute.name, Names(*out_schema)));
+    if (column >= 0) {
+      spec.order_by.push_back({static_cast<uint32_t>(column), key.descending, out_schema->type(column)});
+    } else {
+      // Not an output attribute: the input attribute of the event behind each
+      // output row (as in Siddhi, e.g. `order by AGG_TIMESTAMP` unselected),
+      // computed in a column after the output ones.
+      ast::Expr ref;
+      ref.kind = ast::Expr::Kind::kAttribute;
+      ref.attribute = key.attribute;
+      ref.span = key.span;
+      runtime::EvaluatorPtr hidden;
+      try {
+        hidden = CompileExpr(ref, ExprContext{&scope});
+      } catch (const CompileError&) {
+        Fail(key.span, "order by '" + AttributeRefText(key.attribute) +
+                           "': order by takes output or input attributes" +
+                           DidYouMean(key.attribute.name, Names(*out_schema)));
+      }
+      const Type type = hidden->type();
+      spec.order_by.push_back({static_cast<uint32_t>(spec.columns.size()), key.descending, type});
+      spec.columns.push_back(std::move(hidden));
     }
-    spec.order_by.push_back({static_cast<uint32_t>(column), key.descending});
-    description += std::string(spec.order_by.size() == 1 ? " order by " : ", ") + key.attribute.name +
+    description += std::string(spec.order_by.size() == 1 ? " order by " : ", ") + AttributeRefText(key.attribute) +
                    (key.descending ? " desc" : "");
   }
   if (sel.limit) {

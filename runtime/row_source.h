@@ -1,5 +1,6 @@
 // What a join side, an `in` condition or a table operation searches: rows held
-// by a window or a table, read in place.
+// by a window or a table, read in place (RowSource); or rows made for each
+// probing event (ProbedRowSource: an aggregation's buckets within a range).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include "eddy/event.h"
 
 namespace eddy::runtime {
+
+class EventChunk;
 
 // A contiguous run of held rows, read in place: row i of the run is
 // slots[i * arity ...], nulls[i * arity ...].
@@ -25,6 +28,15 @@ class RowSource {
 
  protected:
   ~RowSource() = default;
+};
+
+class ProbedRowSource {
+ public:
+  // The rows that event `row` of `chunk` searches, valid until the next call.
+  virtual const EventChunk& RowsFor(const EventChunk& chunk, uint32_t row) = 0;
+
+ protected:
+  ~ProbedRowSource() = default;
 };
 
 }  // namespace eddy::runtime

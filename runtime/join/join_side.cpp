@@ -21,6 +21,11 @@ void JoinSide::AppendPair(EventChunk& probe, const EventChunk& chunk, uint32_t r
 }
 
 void JoinSide::AppendCandidates(Scratch& s, const EventChunk& chunk, uint32_t row) const {
+  if (probed_ != nullptr) {
+    const EventChunk& found = probed_->RowsFor(chunk, row);
+    for (uint32_t i = 0; i < found.size(); ++i) AppendPair(s.probe, chunk, row, found.row(i), found.nulls(i));
+    return;
+  }
   if (probe_table_ != nullptr) {
     const uint32_t key = static_cast<uint32_t>(probe_key_);
     if (chunk.nulls(row)[key]) return;  // `==` with null never holds

@@ -13,7 +13,8 @@
 //
 // What a side holds is its window's contents (Window::AppendContents): its own
 // window, a named window, a length-0 batch window for a side without one
-// (holds nothing), or a table (a side that never triggers). With EnableIndex a side also keeps a FifoKeyIndex over its
+// (holds nothing), or a table (a side that never triggers); the peer of an
+// aggregation side searches the rows the aggregation makes for each trigger. With EnableIndex a side also keeps a FifoKeyIndex over its
 // own window's rows, which the other side probes with the key of its trigger
 // instead of scanning; the index is fed from the window's output, so it is only
 // for FIFO windows whose every CURRENT/EXPIRED event reaches this side.
@@ -69,15 +70,19 @@ class JoinSide final : public Processor {
     probe_table_ = table;
     probe_table_attribute_ = table_attribute;
   }
+  // Searches the rows `source` makes for each trigger instead of the peer's
+  // contents (the peer is an aggregation side). REQUIRES: `source` outlives this side.
+  void ProbeRowsOf(ProbedRowSource* source) { probed_ = source; }
   // Only CURRENT events trigger: the query's output would drop the rows of
   // EXPIRED and RESET triggers unseen (current events only, no aggregates).
   void set_current_triggers_only() { current_only_ = true; }
 
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
   std::string Describe() const override {
-    return spec_.description + (probe_table_ != nullptr ? ", looks rows up in the table's index"
-                                : probe_key_ >= 0      ? ", probes the other side's key index"
-                                                       : "");
+    return spec_.description + (probed_ != nullptr       ? ", reads the aggregation's buckets"
+                                : probe_table_ != nullptr ? ", looks rows up in the table's index"
+                                : probe_key_ >= 0         ? ", probes the other side's key index"
+                                                          : "");
   }
 
  private:
@@ -106,6 +111,7 @@ class JoinSide final : public Processor {
   int32_t probe_key_ = -1;
   const Table* probe_table_ = nullptr;
   uint32_t probe_table_attribute_ = 0;
+  ProbedRowSource* probed_ = nullptr;
   bool current_only_ = false;
   ReentrantScratch<Scratch> scratch_;
 };

@@ -42,7 +42,7 @@ std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<cons
           if (a_null == b_null) continue;
           return b_null;  // nulls last in both directions
         }
-        const int c = CompareSlots(spec.output_schema->type(key.column), v.at(a), v.at(b));
+        const int c = CompareSlots(key.type, v.at(a), v.at(b));
         if (c != 0) return key.descending ? c > 0 : c < 0;
       }
       return false;

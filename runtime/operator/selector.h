@@ -19,13 +19,16 @@
 namespace eddy::runtime {
 
 struct OrderKey {
-  uint32_t column;  // output attribute
+  uint32_t column;  // index into SelectorSpec::columns: an output attribute, or a column after them
   bool descending;
+  Type type;
 };
 
 struct SelectorSpec {
   const Schema* output_schema = nullptr;  // REQUIRES: outlives the selector
-  std::vector<EvaluatorPtr> columns;      // one per output attribute, over the input
+  // One per output attribute, over the input; then any order by keys that
+  // are input attributes (not output).
+  std::vector<EvaluatorPtr> columns;
   // Over the input, with EvalFrame::extra = the output columns (having may use
   // output names and input attributes).
   EvaluatorPtr having;
