@@ -60,11 +60,14 @@ eddy_type ToC(eddy::Type type) {
   return EDDY_OBJECT;
 }
 
+// Whether the batch has a last event with an attribute i.
+bool CanSetAny(const eddy_batch* batch, uint32_t i) {
+  return batch != nullptr && batch->events.size() > 0 && i < batch->input.attributes().size();
+}
+
 // Whether attribute i of the batch's last event can take a value of `type`.
 bool CanSet(const eddy_batch* batch, uint32_t i, eddy::Type type) {
-  if (batch == nullptr || batch->events.size() == 0) return false;
-  const auto& attributes = batch->input.attributes();
-  return i < attributes.size() && attributes[i].type == type;
+  return CanSetAny(batch, i) && batch->input.attributes()[i].type == type;
 }
 
 // Sets attribute i of the batch's last event with `set`, if CanSet.
@@ -190,7 +193,7 @@ int eddy_batch_set_string(eddy_batch* batch, uint32_t i, const char* value, size
 }
 
 int eddy_batch_set_null(eddy_batch* batch, uint32_t i) {
-  if (batch == nullptr || batch->events.size() == 0 || i >= batch->input.attributes().size()) return -1;
+  if (!CanSetAny(batch, i)) return -1;
   batch->events.SetNull(i);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -222,5 +223,16 @@ using RowList = std::vector<uint32_t>;
 
 // 0, 1, ..., n-1 without allocating per call (grows a shared table as needed).
 const uint32_t* IdentityRows(uint32_t n);
+
+// Whether `rows` (in order, as handed between operators) are every row of
+// `chunk` and all of them CURRENT. Branch-free over the kinds, so it vectorizes.
+inline bool WholeChunkOfCurrent(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  if (rows.size() != chunk.size()) return false;
+  static_assert(static_cast<uint8_t>(EventKind::kCurrent) == 0);
+  const EventKind* kinds = chunk.kinds();
+  uint8_t any = 0;
+  for (uint32_t i = 0; i < chunk.size(); ++i) any |= static_cast<uint8_t>(kinds[i]);
+  return any == 0;
+}
 
 }  // namespace eddy::runtime

@@ -47,14 +47,8 @@ uint32_t GroupTable::FindOrAddRows(std::span<const ColumnView> keys, std::span<c
     const StrRep* s = key.null(row) ? nullptr : key.at(row).str;
     if (s != nullptr && s->size <= 8) {
       const ShortKey word{LoadShort(s->data, s->size), s->size};
-      for (size_t i = ShortHash(word) & mask;; i = (i + 1) & mask) {
-        const uint32_t id = table[i];
-        if (id == kEmpty) break;
-        if (words[id] == word) {
-          g = id;
-          break;
-        }
-      }
+      size_t slot;
+      g = ProbeShort(table, words, mask, word, ShortHash(word), slot);
     }
     if (g == kEmpty) {  // a new group, a long string or null
       g = FindOrAdd(keys, row);

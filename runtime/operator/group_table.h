@@ -34,12 +34,9 @@ class GroupTable {
       if (key->size <= 8) {
         const ShortKey word{LoadShort(key->data, key->size), key->size};
         const uint64_t h = ShortHash(word);
-        const ShortKey* words = short_keys_.data();
-        for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-          const uint32_t id = table[i];
-          if (id == kEmpty) return Insert(keys, row, h, i);
-          if (words[id] == word) return id;
-        }
+        size_t slot;
+        const uint32_t id = ProbeShort(table, short_keys_.data(), mask_, word, h, slot);
+        return id != kEmpty ? id : Insert(keys, row, h, slot);
       }
       const uint64_t h = HashBytes(key->data, key->size);
       const uint64_t* hashes = hashes_.data();
@@ -86,6 +83,20 @@ class GroupTable {
         static_cast<unsigned __int128>(k.word ^ (uint64_t{k.size} << 59) ^ 0x243f6a8885a308d3ULL) *
         0x9e3779b97f4a7c15ULL;
     return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+  }
+
+  // The id of the group whose key is `word` (of hash `h`), or kEmpty with
+  // `slot` the free slot where it would go. The table's arrays are passed in,
+  // so that callers can keep them in locals.
+  [[gnu::always_inline]] static uint32_t ProbeShort(const uint32_t* table, const ShortKey* words, size_t mask,
+                                                    ShortKey word, uint64_t h, size_t& slot) {
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint32_t id = table[i];
+      if (id == kEmpty || words[id] == word) {
+        slot = i;
+        return id;
+      }
+    }
   }
 
   uint64_t Hash(std::span<const ColumnView> keys, uint32_t row) const {

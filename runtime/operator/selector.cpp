@@ -21,13 +21,6 @@ int CompareSlots(Type type, Slot a, Slot b) {
   return 0;
 }
 
-bool AllCurrent(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  for (uint32_t row : rows) {
-    if (chunk.kind(row) != EventKind::kCurrent) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<const ColumnView> views,
@@ -89,8 +82,7 @@ Selector::Selector(SelectorSpec spec, const Scheduler* clock)
 }
 
 void Selector::Process(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  if (spec_.pass_through && &chunk.schema() == spec_.output_schema && rows.size() == chunk.size() &&
-      AllCurrent(chunk, rows)) {
+  if (spec_.pass_through && &chunk.schema() == spec_.output_schema && WholeChunkOfCurrent(chunk, rows)) {
     if (next_ != nullptr) next_->Process(chunk, rows);
     return;
   }

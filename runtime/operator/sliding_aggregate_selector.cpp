@@ -41,7 +41,7 @@ void SlidingAggregateSelector::GrowHeld(uint32_t needed) {
 
 void SlidingAggregateSelector::FlushOps(uint32_t count) {
   const std::span<const SlideOp> ops(ops_.data(), count);
-  const uint32_t groups = groups_ ? static_cast<uint32_t>(group_sizes_.size()) : 1;
+  const uint32_t groups = group_bound();
   for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
     const int32_t k = arg_of_[a];
     const Slot* values = k < 0 ? nullptr : op_values_.data() + static_cast<size_t>(k) * kOpBatch;
@@ -107,7 +107,7 @@ void SlidingAggregateSelector::OnTimer(int64_t due) {
   };
   Ring r = ring_;
   int64_t* sizes = group_sizes_.data();
-  while (r.size > 0 && OldestTime(r) + window_.time_ms <= due) {
+  while (r.size > 0 && OldestTime(r, stride_) + window_.time_ms <= due) {
     RetractOldest(r, stride_, values_at_, groups_ != nullptr, sizes, remove);
   }
   ring_ = r;

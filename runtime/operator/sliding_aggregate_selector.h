@@ -105,7 +105,7 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
     --r.size;
     if (grouped && --sizes[g] == 0) emptied_.push_back(g);
   }
-  int64_t OldestTime(const Ring& r) const { return r.held[size_t{r.head} * stride_ + 1].i64; }
+  static int64_t OldestTime(const Ring& r, uint32_t stride) { return r.held[size_t{r.head} * stride + 1].i64; }
   // Grows the ring to hold at least `needed` entries.
   void GrowHeld(uint32_t needed);
   // kArgs: arg_count_ if 1, else -1.
@@ -134,13 +134,6 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
       FlushOps(count);
       count = 0;
     }
-  }
-  // Whether kinds[0..n) are all kCurrent; branch-free, so it vectorizes.
-  static bool AllCurrent(const EventKind* kinds, uint32_t n) {
-    static_assert(static_cast<uint8_t>(EventKind::kCurrent) == 0);
-    uint8_t any = 0;
-    for (uint32_t i = 0; i < n; ++i) any |= static_cast<uint8_t>(kinds[i]);
-    return any == 0;
   }
   // Sets the timer for `due` unless it is set.
   void ArmTimer(int64_t due);
@@ -177,15 +170,15 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
 template <bool kTimed, int kArgs>
 uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows) {
   // The arrivals (as the window: current rows only) are `rows` themselves in
-  // the common case of a whole chunk of current events (rows come in order).
-  const EventKind* kinds = chunk.kinds();
+  // the common case of a whole chunk of current events.
   uint32_t arrivals = 0;
-  if (rows.size() == chunk.size() && AllCurrent(kinds, chunk.size())) {
+  if (WholeChunkOfCurrent(chunk, rows)) {
     arrivals_ = rows.data();
     arrivals = chunk.size();
   } else {
     if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
     uint32_t* arrival_rows = arrival_rows_.data();
+    const EventKind* kinds = chunk.kinds();
     for (uint32_t row : rows) {
       arrival_rows[arrivals] = row;
       arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;
@@ -257,7 +250,7 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   for (uint32_t i = 0; i < arrivals; ++i) {
     if constexpr (kTimed) {
       if (!oldest_stays) {
-        while (r.size > 0 && r.held[size_t{r.head} * stride + 1].i64 + time_ms <= now) {
+        while (r.size > 0 && OldestTime(r, stride) + time_ms <= now) {
           RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
         }
         oldest_stays = r.size > 0;
