@@ -187,7 +187,8 @@ void AppPlanner::PlanDefinition(const ast::AggregationDef& def) {
   }
   const runtime::Schema* schema = runtime_->OwnSchema(runtime::Schema(std::move(output)));
   spec.output = schema;
-  auto* store = runtime_->Own(std::make_unique<runtime::AggregationStore>(std::move(spec), &runtime_->scheduler()));
+  auto* store = runtime_->Own(std::make_unique<runtime::AggregationStore>(
+      std::move(spec), runtime::RefusalLog(options_.log_sink, def.name, "aggregation"), &runtime_->scheduler()));
   const std::string source =
       input->kind == DefinitionKind::kWindow ? WindowReadersName(def.input.stream) : def.input.stream;
   runtime_->FindStream(source)->Subscribe(store);

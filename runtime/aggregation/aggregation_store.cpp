@@ -30,8 +30,8 @@ bool Less(Type type, Slot a, Slot b) {
 
 }  // namespace
 
-AggregationStore::AggregationStore(AggregationStoreSpec spec, const Scheduler* clock)
-    : spec_(std::move(spec)), clock_(clock), state_(&state_schema_) {
+AggregationStore::AggregationStore(AggregationStoreSpec spec, RefusalLog log, const Scheduler* clock)
+    : spec_(std::move(spec)), clock_(clock), state_(&state_schema_), log_(std::move(log)) {
   std::vector<Attribute> state;
   for (const AggregationColumn& c : spec_.columns) {
     StateColumns at{static_cast<uint32_t>(state.size()), 0, false};
@@ -149,14 +149,15 @@ void AggregationStore::Process(const EventChunk& chunk, std::span<const uint32_t
     int64_t t = chunk.timestamp(row);
     if (spec_.time) {
       if (time.null(row)) {
-        ++skipped_;
+        log_.Refused("event not aggregated: its 'aggregate by' value is null");
         continue;
       }
       if (spec_.time->type() == Type::kString) {
         const StrRep* text = time.at(row).str;
         const std::optional<int64_t> parsed = ParseDateTime(std::string_view(text->data, text->size));
         if (!parsed) {
-          ++skipped_;
+          log_.Refused("event not aggregated: its 'aggregate by' value '" + std::string(text->view()) +
+                       "' is not a 'yyyy-MM-dd HH:mm:ss[ +hh:mm]' date");
           continue;
         }
         t = *parsed;

@@ -32,6 +32,7 @@
 #include "runtime/operator/group_table.h"
 #include "runtime/processor.h"
 #include "runtime/scheduler.h"
+#include "runtime/table/table_operators.h"
 
 namespace eddy::runtime {
 
@@ -54,14 +55,15 @@ struct AggregationStoreSpec {
 
 class AggregationStore final : public Processor {
  public:
-  AggregationStore(AggregationStoreSpec spec, const Scheduler* clock);
+  // `log` reports the events skipped (see skipped()).
+  AggregationStore(AggregationStoreSpec spec, RefusalLog log, const Scheduler* clock);
 
   const std::string& name() const { return spec_.name; }
   const Schema* output_schema() const { return spec_.output; }
   bool computes(Granularity g) const { return level_of_[static_cast<int>(g)] >= 0; }
   const std::vector<Granularity>& granularities() const { return spec_.granularities; }
   // Events skipped because their `aggregate by` value was null or not a date.
-  uint64_t skipped() const { return skipped_; }
+  uint64_t skipped() const { return log_.count(); }
 
   // Ingests the CURRENT rows of `rows`; other kinds are ignored.
   void Process(const EventChunk& chunk, std::span<const uint32_t> rows) override;
@@ -121,7 +123,7 @@ class AggregationStore final : public Processor {
   std::vector<ColumnView> values_;
   std::vector<Input> inputs_;
   BucketStarts starts_;
-  uint64_t skipped_ = 0;
+  RefusalLog log_;
 };
 
 }  // namespace eddy::runtime

@@ -5,7 +5,7 @@ namespace eddy::runtime {
 void RefusalLog::Refused(const std::string& what) {
   ++count_;
   if (!log_ || (count_ - 1) % kLogEvery != 0) return;
-  log_("ERROR", "query '" + query_ + "': " + what + " (" + std::to_string(count_) + " refused so far, logging 1 in " +
+  log_("ERROR", kind_ + " '" + query_ + "': " + what + " (" + std::to_string(count_) + " refused so far, logging 1 in " +
                     std::to_string(kLogEvery) + ")");
 }
 

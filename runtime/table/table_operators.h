@@ -29,11 +29,13 @@ namespace eddy::runtime {
 
 using TableLog = std::function<void(std::string_view priority, std::string_view line)>;
 
-// Logs and counts refused rows of one query.
+// Logs and counts refused rows of one query (or, with `kind`, of another
+// named part of the app, such as an aggregation).
 class RefusalLog {
  public:
   static constexpr uint64_t kLogEvery = 1000;
-  RefusalLog(TableLog log, std::string query) : log_(std::move(log)), query_(std::move(query)) {}
+  RefusalLog(TableLog log, std::string query, std::string kind = "query")
+      : log_(std::move(log)), query_(std::move(query)), kind_(std::move(kind)) {}
   void Refused(const std::string& what);
   // An insert of `slots` into `table` was refused: its primary key exists.
   void DuplicateKey(const Table& table, const Slot* slots, const uint8_t* nulls);
@@ -42,6 +44,7 @@ class RefusalLog {
  private:
   TableLog log_;
   std::string query_;
+  std::string kind_;
   uint64_t count_ = 0;
 };
 

@@ -50,7 +50,7 @@ struct Fixture {
     spec.columns.push_back(column(Kind::kMin, MakeChunkAttribute(2, Type::kInt), Type::kInt));
     spec.columns.push_back(column(Kind::kMax, MakeChunkAttribute(2, Type::kInt), Type::kInt));
     spec.columns.push_back(column(Kind::kSum, MakeChunkAttribute(2, Type::kInt), Type::kLong));
-    return std::make_unique<AggregationStore>(std::move(spec), &clock);
+    return std::make_unique<AggregationStore>(std::move(spec), RefusalLog(nullptr, "A", "aggregation"), &clock);
   }
   void Add(const std::string& symbol, std::optional<float> price, int qty, int64_t ts) {
     const uint32_t r = events.Append(0, EventKind::kCurrent);
@@ -131,7 +131,11 @@ TEST_CASE("string times are dates, null or malformed ones are skipped; expired r
   AggregationColumn count;
   count.kind = Kind::kCount;
   spec.columns.push_back(std::move(count));
-  AggregationStore store(std::move(spec), &f.clock);
+  std::vector<std::string> logged;
+  AggregationStore store(std::move(spec),
+                         RefusalLog([&logged](std::string_view, std::string_view line) { logged.emplace_back(line); },
+                                    "A", "aggregation"),
+                         &f.clock);
   EventChunk events(&input);
   const auto add = [&](const char* at, EventKind kind = EventKind::kCurrent) {
     const uint32_t r = events.Append(0, kind);
@@ -145,6 +149,9 @@ TEST_CASE("string times are dates, null or malformed ones are skipped; expired r
   add("2024-02-10 00:00:00", EventKind::kExpired);
   store.Process(events, std::span<const uint32_t>(IdentityRows(events.size()), events.size()));
   CHECK(store.skipped() == 2);
+  // The first skip is logged (then one in RefusalLog::kLogEvery).
+  REQUIRE(logged.size() == 1);
+  CHECK(logged[0].find("aggregation 'A': event not aggregated: its 'aggregate by' value '2024-13-01 00:00:00'") == 0);
   EventChunk out(&output);
   store.AppendRows(Granularity::kMonth, TimeRange{0, INT64_MAX}, out);
   REQUIRE(out.size() == 1);
