@@ -24,17 +24,28 @@ namespace eddy {
 struct StrRep {
   uint32_t refs;
   uint32_t size;
-  char data[1];  // size bytes follow (not NUL-terminated)
+  // size bytes (not NUL-terminated); at least 8 bytes are allocated and those
+  // past size are zero, so a string of up to 8 bytes reads as one word (word()).
+  char data[1];
 
   static StrRep* Make(std::string_view text) {
-    auto* rep = static_cast<StrRep*>(std::malloc(offsetof(StrRep, data) + text.size() + 1));
+    const size_t bytes = text.size() < 8 ? 8 : text.size();
+    auto* rep = static_cast<StrRep*>(std::malloc(offsetof(StrRep, data) + bytes));
     if (rep == nullptr) throw std::bad_alloc();
     rep->refs = 1;
     rep->size = static_cast<uint32_t>(text.size());
+    if (text.size() < 8) std::memset(rep->data, 0, 8);
     if (!text.empty()) std::memcpy(rep->data, text.data(), text.size());
     return rep;
   }
   std::string_view view() const { return {data, size}; }
+  // The first 8 bytes, zero past size: with size, it identifies a string of up
+  // to 8 bytes (one load, for hashing and comparing short keys).
+  uint64_t word() const {
+    uint64_t w;
+    std::memcpy(&w, data, 8);
+    return w;
+  }
 };
 
 inline void Retain(StrRep* s) {

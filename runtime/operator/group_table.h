@@ -20,27 +20,28 @@ class GroupTable {
       : keys_(key_schema),
         single_string_(key_schema->arity() == 1 && key_schema->type(0) == Type::kString),
         table_(64, kEmpty),
-        mask_(63) {}
+        mask_(63),
+        shift_(58) {}
 
   // The id of the group whose key is row `row` of `keys`; created if new.
   [[gnu::always_inline]] uint32_t FindOrAdd(std::span<const ColumnView> keys, uint32_t row) {
     if (single_string_ && !keys[0].null(row)) {
       // The common case (group by one string attribute), inline and without the
       // per-key loops and type switches. A string of up to 8 bytes is one word
-      // and its length: hashed with one multiply, compared without a memory
-      // indirection.
+      // (StrRep::word) and its length: hashed with one multiply, compared
+      // without a memory indirection.
       const StrRep* key = keys[0].at(row).str;
       const uint32_t* table = table_.data();
       if (key->size <= 8) {
-        const ShortKey word{LoadShort(key->data, key->size), key->size};
+        const ShortKey word{key->word(), key->size};
         const uint64_t h = ShortHash(word);
         size_t slot;
-        const uint32_t id = ProbeShort(table, short_keys_.data(), mask_, word, h, slot);
+        const uint32_t id = ProbeShort(table, short_keys_.data(), mask_, shift_, word, h, slot);
         return id != kEmpty ? id : Insert(keys, row, h, slot);
       }
       const uint64_t h = HashBytes(key->data, key->size);
       const uint64_t* hashes = hashes_.data();
-      for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      for (size_t i = Home(h);; i = (i + 1) & mask_) {
         const uint32_t id = table[i];
         if (id == kEmpty) return Insert(keys, row, h, i);
         if (hashes[id] == h && string_keys_[id] != nullptr && StringEquals(string_keys_[id], key)) return id;
@@ -68,7 +69,7 @@ class GroupTable {
   }
 
  private:
-  // A string of up to 8 bytes (LoadShort) with its length; size kNotShort for
+  // A string of up to 8 bytes (StrRep::word) with its length; size kNotShort for
   // any other key.
   struct ShortKey {
     uint64_t word = 0;
@@ -76,21 +77,20 @@ class GroupTable {
     bool operator==(const ShortKey&) const = default;
   };
   static constexpr uint32_t kNotShort = UINT32_MAX;
+  // One multiply: the table indexes by the product's high bits (Home), which
+  // every bit of the key reaches.
   static uint64_t ShortHash(ShortKey k) {
-    // The two halves of a full product, folded: every bit of the key reaches
-    // the low bits the table indexes by (one multiply instruction).
-    const unsigned __int128 p =
-        static_cast<unsigned __int128>(k.word ^ (uint64_t{k.size} << 59) ^ 0x243f6a8885a308d3ULL) *
-        0x9e3779b97f4a7c15ULL;
-    return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+    return (k.word ^ (uint64_t{k.size} << 59)) * 0x9e3779b97f4a7c15ULL;
   }
+  // A hash's first slot: its high bits (the short hash's low bits are weak).
+  size_t Home(uint64_t h) const { return static_cast<size_t>(h >> shift_); }
 
   // The id of the group whose key is `word` (of hash `h`), or kEmpty with
   // `slot` the free slot where it would go. The table's arrays are passed in,
   // so that callers can keep them in locals.
   [[gnu::always_inline]] static uint32_t ProbeShort(const uint32_t* table, const ShortKey* words, size_t mask,
-                                                    ShortKey word, uint64_t h, size_t& slot) {
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+                                                    uint32_t shift, ShortKey word, uint64_t h, size_t& slot) {
+    for (size_t i = h >> shift;; i = (i + 1) & mask) {
       const uint32_t id = table[i];
       if (id == kEmpty || words[id] == word) {
         slot = i;
@@ -108,6 +108,9 @@ class GroupTable {
   }
 
   uint32_t FindOrAddGeneral(std::span<const ColumnView> keys, uint32_t row);
+  // FindOrAddRows for one string key; kFirstRows: `rows` are 0..n-1.
+  template <bool kFirstRows>
+  void FindOrAddShortRows(std::span<const ColumnView> keys, std::span<const uint32_t> rows, uint32_t* group_of_row);
   void Rehash(size_t capacity);
   // Adds the key of `row` as a new group with hash `h` at table slot `slot`.
   uint32_t Insert(std::span<const ColumnView> keys, uint32_t row, uint64_t h, size_t slot);
@@ -118,6 +121,7 @@ class GroupTable {
   static constexpr uint32_t kEmpty = UINT32_MAX;
   std::vector<uint32_t> table_;
   size_t mask_;  // table_.size() - 1
+  uint32_t shift_;  // 64 - log2(table_.size())
   size_t live_ = 0;
   // single_string_: each group's key (kept by keys_), null for the null key, and
   // the same as a ShortKey.
