@@ -111,6 +111,9 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // kArgs: arg_count_ if 1, else -1.
   template <bool kTimed, int kArgs>
   uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
+  // The ring entries of the arrivals; kFirstRows: they are rows 0..n-1.
+  template <bool kTimed, int kArgs, bool kFirstRows>
+  void WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived);
   template <int kArgs, bool kGrouped, typename Remove, typename Add>
   void WalkGrouped(uint32_t arrivals, Remove& remove, Add& add) {
     const bool nulls = held_nulls_ != 0;  // admitted or not yet
@@ -172,7 +175,8 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
   // The arrivals (as the window: current rows only) are `rows` themselves in
   // the common case of a whole chunk of current events.
   uint32_t arrivals = 0;
-  if (WholeChunkOfCurrent(chunk, rows)) {
+  const bool whole = WholeChunkOfCurrent(chunk, rows);
+  if (whole) {
     arrivals_ = rows.data();
     arrivals = chunk.size();
   } else {
@@ -187,26 +191,34 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
   }
   if (arrivals == 0) return 0;
   const std::span<const uint32_t> arrived(arrivals_, arrivals);
-  const uint32_t* group_of_row = group_of_row_.data();
   if (groups_) {
     const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
     if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
   }
   // The entries, behind the live ones (Walk's admissions take them in order).
   if (ring_.size + arrivals > ring_.capacity) GrowHeld(ring_.size + arrivals);
+  whole ? WriteEntries<kTimed, kArgs, true>(chunk, arrived) : WriteEntries<kTimed, kArgs, false>(chunk, arrived);
+  return arrivals;
+}
+
+template <bool kTimed, int kArgs, bool kFirstRows>
+void SlidingAggregateSelector::WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived) {
   const uint32_t arg_count = kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_;
   constexpr uint32_t values_at = kTimed ? 2 : 1;
   const uint32_t stride = values_at + arg_count;
   const ColumnView* args = chunk_args_.data();
   const ColumnView arg0 = arg_count > 0 ? args[0] : ColumnView{};
   const bool grouped = groups_ != nullptr;
+  const uint32_t* group_of_row = group_of_row_.data();
   const int64_t* timestamps = chunk.timestamps();
   Slot* const held = ring_.held;
   const uint32_t mask = ring_.mask;
   uint32_t tail = ring_.head + ring_.size;
   int64_t latest = latest_;
   uint64_t null_entries = 0;
-  for (uint32_t row : arrived) {
+  const uint32_t arrivals = static_cast<uint32_t>(arrived.size());
+  for (uint32_t i = 0; i < arrivals; ++i) {
+    const uint32_t row = kFirstRows ? i : arrived[i];
     Slot* entry = held + size_t{tail & mask} * stride;
     ++tail;
     uint64_t null_args = 0;
@@ -228,7 +240,6 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
   }
   latest_ = latest;
   held_nulls_ += null_entries;
-  return arrivals;
 }
 
 template <int kArgs, bool kGrouped, bool kTimed, bool kNulls, typename Remove, typename Add>
