@@ -53,7 +53,7 @@ inline uint64_t HashBytes(const char* data, uint32_t size) {
 inline bool StringEquals(const StrRep* a, const StrRep* b) {
   if (a == b) return true;
   if (a->size != b->size) return false;
-  if (a->size <= 8) return LoadShort(a->data, a->size) == LoadShort(b->data, b->size);
+  if (a->size <= 8) return a->word() == b->word();
   return std::memcmp(a->data, b->data, a->size) == 0;
 }
 

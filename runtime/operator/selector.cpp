@@ -7,7 +7,7 @@ namespace eddy::runtime {
 namespace {
 
 // Orders two non-null values of one type; returns <0, 0, >0.
-int CompareSlots(Type type, Slot a, Slot b) {
+int OrderSlots(Type type, Slot a, Slot b) {
   auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (type) {
     case Type::kInt: return cmp(a.i32, b.i32);
@@ -35,7 +35,7 @@ std::pair<size_t, size_t> OrderAndLimit(const SelectorSpec& spec, std::span<cons
           if (a_null == b_null) continue;
           return b_null;  // nulls last in both directions
         }
-        const int c = CompareSlots(key.type, v.at(a), v.at(b));
+        const int c = OrderSlots(key.type, v.at(a), v.at(b));
         if (c != 0) return key.descending ? c > 0 : c < 0;
       }
       return false;
