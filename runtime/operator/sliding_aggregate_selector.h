@@ -105,6 +105,16 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
     --r.size;
     if (grouped && --sizes[g] == 0) emptied_.push_back(g);
   }
+  // Admits the next entry written behind the live ones (the arrival in `row`).
+  template <bool kNulls, typename Add>
+  [[gnu::always_inline]] static void AdmitNext(Ring& r, uint32_t stride, uint32_t values_at, bool grouped,
+                                               int64_t* sizes, uint32_t row, Add& add) {
+    const Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
+    ++r.size;
+    const uint32_t g = static_cast<uint32_t>(entry[0].raw);
+    const bool fresh = grouped && sizes[g]++ == 0;
+    add(g, row, fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
+  }
   static int64_t OldestTime(const Ring& r, uint32_t stride) { return r.held[size_t{r.head} * stride + 1].i64; }
   // Grows the ring to hold at least `needed` entries.
   void GrowHeld(uint32_t needed);
@@ -257,25 +267,31 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   Ring r = ring_;
   // The clock stands still during a chunk: once the oldest event is found not
   // due, it stays so until it leaves by length or the window empties.
-  bool oldest_stays = false;
-  for (uint32_t i = 0; i < arrivals; ++i) {
-    if constexpr (kTimed) {
+  bool oldest_stays = false;  // (timed)
+  if constexpr (kTimed) {
+    uint32_t i = 0;
+    for (; i < arrivals; ++i) {
       if (!oldest_stays) {
         while (r.size > 0 && OldestTime(r, stride) + time_ms <= now) {
           RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
         }
         oldest_stays = r.size > 0;
       }
+      // Without a length bound nothing leaves once the oldest stays: the
+      // rest of the chunk only admits (the loop below, with nothing to test).
+      if (oldest_stays && length == UINT32_MAX) break;
+      if (r.size >= length) {
+        RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
+        oldest_stays = false;
+      }
+      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
     }
-    if (r.size >= length) {
-      RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
-      oldest_stays = false;
+    for (; i < arrivals; ++i) AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+  } else {
+    for (uint32_t i = 0; i < arrivals; ++i) {
+      if (r.size >= length) RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
+      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
     }
-    const Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
-    ++r.size;
-    const uint32_t g = static_cast<uint32_t>(entry[0].raw);
-    const bool fresh = grouped && sizes[g]++ == 0;
-    add(g, arrival_rows[i], fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
   }
   ring_ = r;
 }
