@@ -288,8 +288,13 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
     }
     for (; i < arrivals; ++i) AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
   } else {
-    for (uint32_t i = 0; i < arrivals; ++i) {
-      if (r.size >= length) RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
+    // Filling, then full: from then on each arrival pushes the oldest out.
+    uint32_t i = 0;
+    for (; i < arrivals && r.size < length; ++i) {
+      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+    }
+    for (; i < arrivals; ++i) {
+      RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
       AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
     }
   }
