@@ -46,11 +46,13 @@ MatchStore::~MatchStore() {
 MatchStore::Pm MatchStore::New() {
   Pm pm;
   if (!free_pms_.empty()) {
+    // (Free left its bindings unbound and its counts 0.)
     pm = free_pms_.back();
     free_pms_.pop_back();
   } else {
     pm = capacity_++;
     records_.resize(records_.size() + stride_, 0);
+    std::fill_n(Rec(pm) + kHeader, positions_, kNone);
   }
   uint32_t* r = Rec(pm);
   set_ts(pm, -1);
@@ -58,8 +60,6 @@ MatchStore::Pm MatchStore::New() {
   r[kEntryCount] = 0;
   r[kEntryHead] = kNone;
   r[kAlive] = 1;
-  std::fill_n(r + kHeader, positions_, kNone);
-  std::fill_n(r + kHeader + positions_, positions_, 0u);
   created_.push_back({pm, r[kGeneration]});
   ++live_;
   return pm;

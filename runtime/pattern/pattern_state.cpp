@@ -973,6 +973,8 @@ void PatternState::TrackExpiryFrom(Pm pm, int64_t earliest) {
   // the live matches.
   if (expiry_.size() > 2 * matches_.live() + 1024) {
     expiry_.Sweep([&](const DeadlineQueue::Item& x) { return !matches_.alive(x.pm, x.generation); });
+    // (Else a swept-out deadline would keep every event calling ExpireUpTo.)
+    RefreshExpiryNext();
   }
   const int64_t deadline = earliest + *spec_->within_ms + 1;
   expiry_.Push({deadline, pm, matches_.generation(pm)});
@@ -986,7 +988,7 @@ void PatternState::ExpireUpTo(int64_t t) {
   if (expiry_.empty() || expiry_.front().deadline > t) return;
   struct UpdateNext {
     PatternState* state;
-    ~UpdateNext() { state->expiry_next_ = state->expiry_.empty() ? INT64_MAX : state->expiry_.front().deadline; }
+    ~UpdateNext() { state->RefreshExpiryNext(); }
   } update_next{this};
   std::vector<Pm>& lost = lost_;
   lost.clear();

@@ -156,6 +156,7 @@ class PatternState {
   void TrackExpiry(Pm pm);
   void TrackExpiryFrom(Pm pm, int64_t earliest);  // earliest: the match's first event's time
   void ExpireUpTo(int64_t t);
+  void RefreshExpiryNext() { expiry_next_ = expiry_.empty() ? INT64_MAX : expiry_.front().deadline; }
   void RearmAfterExpiry(uint32_t stream);
   void ArmExpiryTimer();
   void Schedule(uint32_t n, int64_t due);
