@@ -446,13 +446,19 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   OnEvents(stream, chunk, std::span<const uint32_t>(&row, 1), local);
 }
 
-// Most events do little else than this loop: what it reads of the chunk and of
-// the stream's states is read once per chunk.
 void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
                             std::span<const ColumnView> local) {
+  if (sequence_) OnEventsAs<true>(stream, chunk, rows, local); else OnEventsAs<false>(stream, chunk, rows, local);
+}
+
+// Most events do little else than this loop: what it reads of the chunk and of
+// the stream's states is read once per chunk (and whether this is a sequence,
+// once per query).
+template <bool kSequence>
+void PatternState::OnEventsAs(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                              std::span<const ColumnView> local) {
   chunk_ = &chunk;
   stream_ = stream;
-  const bool sequence = sequence_;
   const NodeHot* hot = stream_hot_[stream].data();
   const size_t node_count = stream_hot_[stream].size();
   const Slot* chunk_slots = chunk.slots();
@@ -469,20 +475,20 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
     if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
     // (Most events find nothing re-armed or added since the last one of their stream.)
     if (stream_work_[stream] != 0) PrepareStream(stream);
-    if (sequence) ResetAndUpdate();
+    if constexpr (kSequence) ResetAndUpdate();
     const Slot* slots = chunk_slots + row * arity;
     const uint8_t* nulls = chunk_nulls + row * arity;
     for (size_t k = 0; k < node_count; ++k) {
       const bool local_ok = local_passes[k] == nullptr || local_passes[k][row] != 0;
       // A pattern state whose own condition fails has nothing to do: waiting
       // matches keep waiting. Sequences still drop what the event does not advance.
-      if (!local_ok && !sequence) continue;
+      if (!kSequence && !local_ok) continue;
       // The first match waiting at the state that this event may concern: the
       // first of its key for an indexed state. Most events stop here.
       const NodeHot& h = hot[k];
       if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
       MatchStore::Entry first;
-      if (h.key_attr < 0) {
+      if (kSequence || h.key_attr < 0) {
         first = matches_.head(h.pending);
       } else {
         const uint32_t attr = static_cast<uint32_t>(h.key_attr);

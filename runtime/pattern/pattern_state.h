@@ -131,6 +131,9 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
+  template <bool kSequence>
+  void OnEventsAs(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                  std::span<const ColumnView> local);
   void PrepareStream(uint32_t stream);
   const uint8_t* const* LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local, size_t count);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
