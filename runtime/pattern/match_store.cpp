@@ -224,13 +224,6 @@ void MatchStore::Remove(Entry e) {
   if (Rec(pm)[kEntryCount] == 0 && Rec(pm)[kHolds] == 0) Free(pm);
 }
 
-void MatchStore::MoveEntry(Entry e, Pm to) {
-  const Pm from = entries_[e].pm;
-  DetachFromMatch(e);
-  AttachToMatch(e, to);
-  if (Rec(from)[kEntryCount] == 0 && Rec(from)[kHolds] == 0) Free(from);
-}
-
 void MatchStore::DetachFromMatch(Entry e) {
   EntryRec& r = entries_[e];
   uint32_t* rec = Rec(r.pm);

@@ -93,9 +93,6 @@ class MatchStore {
   Entry Push(List list, Pm pm);
   // Removes the entry; frees the match when that was its last hold.
   void Remove(Entry entry);
-  // Gives the entry (same list, same place and key) to match `to` instead;
-  // frees its match when that was its last hold.
-  void MoveEntry(Entry entry, Pm to);
   void Clear(List list);
   Entry head(List list) const { return lists_[list].head; }
   Entry next(Entry entry) const { return entries_[entry].next; }

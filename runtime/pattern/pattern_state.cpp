@@ -163,10 +163,10 @@ PatternState::~PatternState() = default;
 //    offered the event (later states first), all with the event's timestamp,
 //    so promotion would append it to `pending` in the same order;
 //  - rearm_in_place_[n]: the first state, a stream state that re-arms itself
-//    (`every e1=S`): its matches are all empty, so the re-armed copy can take
-//    the entry the match leaves (copies of an empty match differ in nothing
-//    that the rules read but their order, and the order of identical matches
-//    does not show).
+//    (`every e1=S`): its matches are all empty, so the match that goes on can
+//    be a copy and the one in the entry stay, as the re-armed copy (copies of
+//    an empty match differ in nothing that the rules read but their order, and
+//    the order of identical matches does not show).
 void PatternState::ChooseShortcuts() {
   const uint32_t count = static_cast<uint32_t>(spec_->nodes.size());
   direct_pending_.assign(count, 0);
@@ -303,6 +303,11 @@ void PatternState::AddLogical(uint32_t n, Pm pm) {
 // Re-arms the `every` group starting at state n with a copy of `pm` that keeps
 // the positions before n.
 void PatternState::AddEvery(uint32_t n, Pm pm) {
+  if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
+    // The copy would equal the match that stayed in its entry (ProcessEvent).
+    rearm_entry_ = MatchStore::kNone;
+    return;
+  }
   const PatternNodeSpec& s = node(n);
   const bool logical = s.kind == PatternNodeKind::kLogical || s.kind == PatternNodeKind::kLogicalAbsent;
   const Pm copy = matches_.Clone(pm, n, logical ? s.partner : -1);
@@ -312,13 +317,6 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
-      if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
-        matches_.MoveEntry(rearm_entry_, copy);
-        rearm_entry_ = MatchStore::kNone;
-      } else {
-        PushFresh(n, copy);
-      }
-      break;
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
     case PatternNodeKind::kAbsent:
       PushFresh(n, copy);
@@ -657,15 +655,18 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
             Emit(pm);
             unstored_position_ = -1;
           } else if (rearm_in_place_[n]) {
-            // The re-armed copy takes this entry over (see ChooseShortcuts).
+            // The event goes on in a copy of the (empty) match, which stays in
+            // its entry as the re-armed copy its `every` makes (see ChooseShortcuts).
+            const Pm moving = matches_.Clone(pm, n, -1);
             rearm_entry_ = e;
             rearm_node_ = n;
-            rearm_pm_ = pm;
-            BindEvent(n, pm);
-            Post(n, pm);
-            const bool moved = rearm_entry_ == MatchStore::kNone;
+            rearm_pm_ = moving;
+            BindEvent(n, moving);
+            Post(n, moving);
+            const bool stayed = rearm_entry_ == MatchStore::kNone;
             rearm_entry_ = MatchStore::kNone;
-            if (!moved) matches_.Remove(e);
+            matches_.Unhold(moving);
+            if (!stayed) matches_.Remove(e);
             break;
           } else {
             BindEvent(n, pm);
