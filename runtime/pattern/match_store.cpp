@@ -34,9 +34,9 @@ MatchStore::~MatchStore() {
     if (!Rec(pm)[kAlive]) continue;
     for (uint32_t p = 0; p < positions_; ++p) ReleaseBinding(pm, p);
   }
-  for (Index& index : indexes_) {
-    for (const Bucket& b : index.buckets) {
-      if (b.used && index.type == Type::kString) Release(b.key.value.str);
+  for (const auto& index : indexes_) {
+    for (const Bucket& b : index->buckets) {
+      if (b.used && index->type == Type::kString) Release(b.key.value.str);
     }
   }
 }
@@ -196,7 +196,7 @@ void MatchStore::Unlink(Entry e) {
   if (r.next != kNone) entries_[r.next].prev = r.prev; else l.tail = r.prev;
   --l.size;
   if (r.bucket != kNone) {
-    Index& index = indexes_[static_cast<size_t>(l.index)];
+    Index& index = *indexes_[static_cast<size_t>(l.index)];
     Bucket& b = index.buckets[r.bucket];
     if (r.bucket_prev != kNone) entries_[r.bucket_prev].bucket_next = r.bucket_next; else b.head = r.bucket_next;
     if (r.bucket_next != kNone) entries_[r.bucket_next].bucket_prev = r.bucket_prev; else b.tail = r.bucket_prev;
@@ -273,12 +273,11 @@ void MatchStore::SortedEntries(List list) {
 
 void MatchStore::MakeIndexed(List list, Type type) {
   lists_[list].index = static_cast<int32_t>(indexes_.size());
-  Index index;
+  Index& index = *indexes_.emplace_back(std::make_unique<Index>());
   index.type = type;
   index.table.assign(16, kEmptySlot);
   index.mask = index.table.size() - 1;
   index.filled.assign(size_t{1} << kFilterBits, 0);
-  indexes_.push_back(std::move(index));
 }
 
 void MatchStore::GrowTable(Index& index) {
@@ -325,7 +324,7 @@ MatchStore::Entry MatchStore::PushKeyed(List list, Pm pm, const Key* key) {
 
 void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
-  Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
+  Index& index = *indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
   uint64_t hash;
   uint32_t b;
   if (key->type == Type::kString && key->value.str->size <= 8) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "runtime/pattern/event_store.h"
@@ -28,6 +29,9 @@
 namespace eddy::runtime {
 
 class MatchStore {
+ private:
+  struct Index;
+
  public:
   using Pm = uint32_t;
   using Entry = uint32_t;
@@ -130,14 +134,27 @@ class MatchStore {
   void MakeIndexed(List list, Type type);
   // Pushes with a key (null: in the list, but in no bucket: never found by key).
   Entry PushKeyed(List list, Pm pm, const Key* key);
+  // An indexed list as its index, resolved once (every event of an indexed
+  // state's stream looks up its key). Valid while the store lives.
+  class KeyedList {
+    friend class MatchStore;
+    const Index* index_ = nullptr;
+  };
+  KeyedList keyed(List list) const {
+    KeyedList k;
+    k.index_ = indexes_[static_cast<size_t>(lists_[list].index)].get();
+    return k;
+  }
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
-  // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
-  [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
-    if (key.type == Type::kString) return FindKeyAs<Type::kString>(list, key);  // (the usual key: tested first)
+  // (Inlined, typed once.)
+  Entry FindKey(List list, const Key& key) const { return FindKey(keyed(list), key); }
+  [[gnu::always_inline]] Entry FindKey(KeyedList list, const Key& key) const {
+    const Index& index = *list.index_;
+    if (key.type == Type::kString) return FindKeyAs<Type::kString>(index, key);  // (the usual key: tested first)
     switch (key.type) {
-      case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
-      case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
-      default: return FindKeyAs<Type::kLong>(list, key);
+      case Type::kInt: return FindKeyAs<Type::kInt>(index, key);
+      case Type::kBool: return FindKeyAs<Type::kBool>(index, key);
+      default: return FindKeyAs<Type::kLong>(index, key);
     }
   }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
@@ -333,8 +350,7 @@ class MatchStore {
     }
   }
   template <Type T>
-  [[gnu::always_inline]] Entry FindKeyAs(List list, const Key& key) const {
-    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+  [[gnu::always_inline]] Entry FindKeyAs(const Index& index, const Key& key) const {
     if constexpr (T == Type::kString) {
       const uint32_t n = key.value.str->size;
       if (n <= 8) {
@@ -378,7 +394,7 @@ class MatchStore {
   std::vector<EntryRec> entries_;
   std::vector<Entry> free_entries_;
   std::vector<ListRec> lists_;
-  std::vector<Index> indexes_;
+  std::vector<std::unique_ptr<Index>> indexes_;  // (stable: KeyedList points to them)
 
   std::vector<ChainNode> chain_;
   std::vector<uint32_t> free_chain_;

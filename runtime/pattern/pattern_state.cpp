@@ -143,6 +143,7 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       if (node(i).index && !spec->sequence) {
         h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
         h.key_type = node(i).index->key.type;
+        h.keyed = matches_.keyed(h.pending);
       }
       stream_hot_[stream].push_back(h);
     }
@@ -491,7 +492,7 @@ void PatternState::OnEventsAs(uint32_t stream, const EventChunk& chunk, std::spa
       } else {
         const uint32_t attr = static_cast<uint32_t>(h.key_attr);
         if (nulls[attr]) continue;
-        first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
+        first = matches_.FindKey(h.keyed, MatchStore::Key{h.key_type, slots[attr]});
         if (first == MatchStore::kNone) continue;
       }
       ProcessEvent(h.node, local_ok, first);

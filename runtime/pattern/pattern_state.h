@@ -105,6 +105,7 @@ class PatternState {
     MatchStore::List pending = 0;
     int32_t key_attr = -1;  // the event attribute an index looks up, or -1
     Type key_type = Type::kLong;
+    MatchStore::KeyedList keyed;  // pending, with key_attr >= 0
     bool absent = false;
   };
   // Per stream: work before its next event (bits).
