@@ -589,8 +589,10 @@ inline bool PatternState::ComparesHold(const PatternNodeSpec& s, Pm pm) const {
     if (event_nulls[c.event_attribute] || b == MatchStore::kNone || b == MatchStore::kMarker) return false;
     const EventStore& store = *positions_[position].store;
     if (store.null(b, c.stored.attribute)) return false;
-    if (!CompareSlots(c.op, c.as, WidenSlot(event[c.event_attribute], c.event_type, c.as),
-                      WidenSlot(store.slot(b, c.stored.attribute), c.stored.type, c.as))) {
+    const Slot x = event[c.event_attribute];
+    const Slot y = store.slot(b, c.stored.attribute);
+    if (!(c.typed != nullptr ? c.typed(x, y)
+                             : CompareSlots(c.op, c.as, WidenSlot(x, c.event_type, c.as), WidenSlot(y, c.stored.type, c.as)))) {
       return false;
     }
   }
