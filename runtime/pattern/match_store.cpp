@@ -86,8 +86,9 @@ void MatchStore::Unhold(Pm pm) {
 }
 
 void MatchStore::Free(Pm pm) {
-  for (uint32_t p = 0; p < positions_; ++p) ReleaseBinding(pm, p);
+  // (Releasing events and chains never moves the records.)
   uint32_t* r = Rec(pm);
+  for (uint32_t p = 0; p < positions_; ++p) ReleaseAt(r, p);
   r[kAlive] = 0;
   ++r[kGeneration];
   free_pms_.push_back(pm);
@@ -104,13 +105,15 @@ void MatchStore::Free(Pm pm) {
   }
 }
 
-void MatchStore::ReleaseBinding(Pm pm, uint32_t position) {
-  uint32_t& b = BindingRef(pm, position);
+void MatchStore::ReleaseBinding(Pm pm, uint32_t position) { ReleaseAt(Rec(pm), position); }
+
+inline void MatchStore::ReleaseAt(uint32_t* record, uint32_t position) {
+  uint32_t& b = record[kHeader + position];
   if (b != kNone && b != kMarker) {
     if (counted_[position]) ReleaseChain(b, position); else stores_[position]->Release(b);
   }
   b = kNone;
-  CountRef(pm, position) = 0;
+  record[kHeader + positions_ + position] = 0;
 }
 
 void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
@@ -122,12 +125,6 @@ void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
     free_chain_.push_back(node);
     node = prev;
   }
-}
-
-void MatchStore::Bind(Pm pm, uint32_t position, EventStore::Id event) {
-  // (An unbound position holds nothing to release, and a count of 0.)
-  if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
-  BindingRef(pm, position) = event;
 }
 
 void MatchStore::BindMarker(Pm pm, uint32_t position) {

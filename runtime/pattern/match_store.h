@@ -77,7 +77,11 @@ class MatchStore {
   uint32_t binding(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + position]; }
   bool bound(Pm pm, uint32_t position) const { return binding(pm, position) != kNone; }
   // Takes over one reference to event `event` of the position's store.
-  void Bind(Pm pm, uint32_t position, EventStore::Id event);
+  void Bind(Pm pm, uint32_t position, EventStore::Id event) {
+    // (An unbound position holds nothing to release, and a count of 0.)
+    if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
+    BindingRef(pm, position) = event;
+  }
   void BindMarker(Pm pm, uint32_t position);
   // Counting positions: appends (taking over one reference), the number held, and
   // event `i` counted from the oldest (i < count) or `k` back from the newest.
@@ -218,6 +222,7 @@ class MatchStore {
   uint32_t& CountRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + positions_ + position]; }
   void Free(Pm pm);
   void ReleaseBinding(Pm pm, uint32_t position);
+  void ReleaseAt(uint32_t* record, uint32_t position);  // ReleaseBinding of Rec(pm)
   void ReleaseChain(uint32_t node, uint32_t position);
   Entry NewEntry(List list, Pm pm);
   // Links / unlinks an entry among the entries of its match.

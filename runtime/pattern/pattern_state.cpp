@@ -303,12 +303,7 @@ void PatternState::AddLogical(uint32_t n, Pm pm) {
 
 // Re-arms the `every` group starting at state n with a copy of `pm` that keeps
 // the positions before n.
-void PatternState::AddEvery(uint32_t n, Pm pm) {
-  if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
-    // The copy would equal the match that stayed in its entry (ProcessEvent).
-    rearm_entry_ = MatchStore::kNone;
-    return;
-  }
+void PatternState::AddEveryCopy(uint32_t n, Pm pm) {
   const PatternNodeSpec& s = node(n);
   const bool logical = s.kind == PatternNodeKind::kLogical || s.kind == PatternNodeKind::kLogicalAbsent;
   const Pm copy = matches_.Clone(pm, n, logical ? s.partner : -1);
@@ -895,7 +890,7 @@ int64_t PatternState::BindingTs(Pm pm, uint32_t position) const {
   return stores_[node(position).stream]->timestamp(b);
 }
 
-bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
+inline bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
   const PatternRef& ref = node(n).index->key;
   const uint32_t b = matches_.binding(pm, ref.position);
   if (b == MatchStore::kNone || b == MatchStore::kMarker) return false;

@@ -123,7 +123,15 @@ class PatternState {
   void PushFresh(uint32_t n, Pm pm);
   void PushPending(uint32_t n, Pm pm);
   void RequestStartReset(uint32_t n);
-  void AddEvery(uint32_t n, Pm pm);
+  void AddEvery(uint32_t n, Pm pm) {
+    if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
+      // The copy would equal the match that stayed in its entry (ProcessEvent).
+      rearm_entry_ = MatchStore::kNone;
+      return;
+    }
+    AddEveryCopy(n, pm);
+  }
+  void AddEveryCopy(uint32_t n, Pm pm);
   void Promote(uint32_t n);
   void PromoteList(uint32_t n);
   void Reset(uint32_t n);
@@ -154,7 +162,7 @@ class PatternState {
   void BindEvent(uint32_t n, Pm pm);
   void AppendEvent(uint32_t n, Pm pm);
   int64_t BindingTs(Pm pm, uint32_t position) const;
-  bool KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const;
+  [[gnu::always_inline]] bool KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const;
 
   // `within`.
   void TrackExpiry(Pm pm);
