@@ -275,7 +275,7 @@ void PatternState::PushFresh(uint32_t n, Pm pm) {
 }
 
 // What promoting `pm` from fresh(n) would do (see ChooseShortcuts).
-void PatternState::PushPending(uint32_t n, Pm pm) {
+inline void PatternState::PushPending(uint32_t n, Pm pm) {
   MatchStore::Key key;
   if (node(n).index) {
     matches_.PushKeyed(pending(n), pm, KeyOf(n, pm, key) ? &key : nullptr);

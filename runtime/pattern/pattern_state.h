@@ -121,7 +121,7 @@ class PatternState {
   void AddLogical(uint32_t n, Pm pm);
   void ChooseShortcuts();
   void PushFresh(uint32_t n, Pm pm);
-  void PushPending(uint32_t n, Pm pm);
+  [[gnu::always_inline]] void PushPending(uint32_t n, Pm pm);
   void RequestStartReset(uint32_t n);
   void AddEvery(uint32_t n, Pm pm) {
     if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
