@@ -318,6 +318,9 @@ PlannedInput AppPlanner::PlanPattern(const ast::PatternInput& pattern, const ast
         if (plain && source != PatternNodeKind::kCount) {
           const ComparisonTyping typing = *TypeComparison(split->op, split->event.type, stored.type);
           node.compares.push_back({typing.op, split->event.index, split->event.type, stored, typing.as});
+          if (split->event.type == typing.as && stored.type == typing.as) {
+            node.compares.back().typed = runtime::TypedComparison(typing.op, typing.as);
+          }
           continue;
         }
       }

@@ -1,6 +1,7 @@
 #include "runtime/event_chunk.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 
 namespace eddy::runtime {
@@ -120,6 +121,14 @@ void EventChunk::Clear() {
 }
 
 const uint32_t* IdentityRows(uint32_t n) {
+  // (Most chunks are small, a pattern's matches one row each: a constant table
+  // answers them without the thread-local ones.)
+  static constexpr std::array<uint32_t, 256> kSmall = [] {
+    std::array<uint32_t, 256> rows{};
+    for (uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    return rows;
+  }();
+  if (n <= kSmall.size()) return kSmall.data();
   // Tables are only ever replaced by larger ones and never freed, so pointers
   // handed out earlier stay valid while an operator chain is still using them.
   thread_local std::vector<std::unique_ptr<uint32_t[]>> tables;

@@ -60,6 +60,41 @@ inline bool CompareSlots(CompareOp op, Type as, Slot a, Slot b) {
   }
 }
 
+// CompareSlots with the operator and the type fixed at plan time, as one
+// function (no switches per call), for sides that need no widening; null for a
+// type without an order or equality here.
+using SlotComparison = bool (*)(Slot a, Slot b);
+
+template <CompareOp kOp, Type kAs>
+bool CompareSlotsAs(Slot a, Slot b) {
+  return CompareSlots(kOp, kAs, a, b);
+}
+
+template <CompareOp kOp>
+SlotComparison TypedComparisonOf(Type as) {
+  switch (as) {
+    case Type::kString: return &CompareSlotsAs<kOp, Type::kString>;
+    case Type::kBool: return &CompareSlotsAs<kOp, Type::kBool>;
+    case Type::kInt: return &CompareSlotsAs<kOp, Type::kInt>;
+    case Type::kLong: return &CompareSlotsAs<kOp, Type::kLong>;
+    case Type::kFloat: return &CompareSlotsAs<kOp, Type::kFloat>;
+    case Type::kDouble: return &CompareSlotsAs<kOp, Type::kDouble>;
+    default: return nullptr;
+  }
+}
+
+inline SlotComparison TypedComparison(CompareOp op, Type as) {
+  switch (op) {
+    case CompareOp::kEq: return TypedComparisonOf<CompareOp::kEq>(as);
+    case CompareOp::kNe: return TypedComparisonOf<CompareOp::kNe>(as);
+    case CompareOp::kLt: return TypedComparisonOf<CompareOp::kLt>(as);
+    case CompareOp::kLe: return TypedComparisonOf<CompareOp::kLe>(as);
+    case CompareOp::kGt: return TypedComparisonOf<CompareOp::kGt>(as);
+    case CompareOp::kGe: return TypedComparisonOf<CompareOp::kGe>(as);
+  }
+  return nullptr;
+}
+
 // The operator that gives the same result with its sides swapped (a < b: b > a).
 inline CompareOp Mirrored(CompareOp op) {
   switch (op) {

@@ -34,9 +34,11 @@ EventStore::Id EventStore::Add(const EventChunk& chunk, uint32_t row) {
   return id;
 }
 
-void EventStore::ReleaseStrings(Id id) {
+inline void EventStore::ReleaseStrings(Id id) {
+  const Slot* row = this->row(id);
+  const uint8_t* row_nulls = nulls(id);
   for (uint32_t attr : schema_->ref_slots()) {
-    if (!null(id, attr)) ReleaseSlot(schema_->type(attr), slot(id, attr));
+    if (!row_nulls[attr]) ReleaseSlot(schema_->type(attr), row[attr]);
   }
 }
 

@@ -34,9 +34,9 @@ MatchStore::~MatchStore() {
     if (!Rec(pm)[kAlive]) continue;
     for (uint32_t p = 0; p < positions_; ++p) ReleaseBinding(pm, p);
   }
-  for (Index& index : indexes_) {
-    for (const Bucket& b : index.buckets) {
-      if (b.used && index.type == Type::kString) Release(b.key.value.str);
+  for (const auto& index : indexes_) {
+    for (const Bucket& b : index->buckets) {
+      if (b.used && index->type == Type::kString) Release(b.key.value.str);
     }
   }
 }
@@ -46,11 +46,13 @@ MatchStore::~MatchStore() {
 MatchStore::Pm MatchStore::New() {
   Pm pm;
   if (!free_pms_.empty()) {
+    // (Free left its bindings unbound and its counts 0.)
     pm = free_pms_.back();
     free_pms_.pop_back();
   } else {
     pm = capacity_++;
     records_.resize(records_.size() + stride_, 0);
+    std::fill_n(Rec(pm) + kHeader, positions_, kNone);
   }
   uint32_t* r = Rec(pm);
   set_ts(pm, -1);
@@ -58,8 +60,6 @@ MatchStore::Pm MatchStore::New() {
   r[kEntryCount] = 0;
   r[kEntryHead] = kNone;
   r[kAlive] = 1;
-  std::fill_n(r + kHeader, positions_, kNone);
-  std::fill_n(r + kHeader + positions_, positions_, 0u);
   created_.push_back({pm, r[kGeneration]});
   ++live_;
   return pm;
@@ -86,8 +86,9 @@ void MatchStore::Unhold(Pm pm) {
 }
 
 void MatchStore::Free(Pm pm) {
-  for (uint32_t p = 0; p < positions_; ++p) ReleaseBinding(pm, p);
+  // (Releasing events and chains never moves the records.)
   uint32_t* r = Rec(pm);
+  for (uint32_t p = 0; p < positions_; ++p) ReleaseAt(r, p);
   r[kAlive] = 0;
   ++r[kGeneration];
   free_pms_.push_back(pm);
@@ -104,13 +105,15 @@ void MatchStore::Free(Pm pm) {
   }
 }
 
-void MatchStore::ReleaseBinding(Pm pm, uint32_t position) {
-  uint32_t& b = BindingRef(pm, position);
+void MatchStore::ReleaseBinding(Pm pm, uint32_t position) { ReleaseAt(Rec(pm), position); }
+
+inline void MatchStore::ReleaseAt(uint32_t* record, uint32_t position) {
+  uint32_t& b = record[kHeader + position];
   if (b != kNone && b != kMarker) {
     if (counted_[position]) ReleaseChain(b, position); else stores_[position]->Release(b);
   }
   b = kNone;
-  CountRef(pm, position) = 0;
+  record[kHeader + positions_ + position] = 0;
 }
 
 void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
@@ -122,12 +125,6 @@ void MatchStore::ReleaseChain(uint32_t node, uint32_t position) {
     free_chain_.push_back(node);
     node = prev;
   }
-}
-
-void MatchStore::Bind(Pm pm, uint32_t position, EventStore::Id event) {
-  // (An unbound position holds nothing to release, and a count of 0.)
-  if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
-  BindingRef(pm, position) = event;
 }
 
 void MatchStore::BindMarker(Pm pm, uint32_t position) {
@@ -196,7 +193,7 @@ void MatchStore::Unlink(Entry e) {
   if (r.next != kNone) entries_[r.next].prev = r.prev; else l.tail = r.prev;
   --l.size;
   if (r.bucket != kNone) {
-    Index& index = indexes_[static_cast<size_t>(l.index)];
+    Index& index = *indexes_[static_cast<size_t>(l.index)];
     Bucket& b = index.buckets[r.bucket];
     if (r.bucket_prev != kNone) entries_[r.bucket_prev].bucket_next = r.bucket_next; else b.head = r.bucket_next;
     if (r.bucket_next != kNone) entries_[r.bucket_next].bucket_prev = r.bucket_prev; else b.tail = r.bucket_prev;
@@ -222,13 +219,6 @@ void MatchStore::Remove(Entry e) {
   DetachFromMatch(e);
   free_entries_.push_back(e);
   if (Rec(pm)[kEntryCount] == 0 && Rec(pm)[kHolds] == 0) Free(pm);
-}
-
-void MatchStore::MoveEntry(Entry e, Pm to) {
-  const Pm from = entries_[e].pm;
-  DetachFromMatch(e);
-  AttachToMatch(e, to);
-  if (Rec(from)[kEntryCount] == 0 && Rec(from)[kHolds] == 0) Free(from);
 }
 
 void MatchStore::DetachFromMatch(Entry e) {
@@ -280,12 +270,11 @@ void MatchStore::SortedEntries(List list) {
 
 void MatchStore::MakeIndexed(List list, Type type) {
   lists_[list].index = static_cast<int32_t>(indexes_.size());
-  Index index;
+  Index& index = *indexes_.emplace_back(std::make_unique<Index>());
   index.type = type;
   index.table.assign(16, kEmptySlot);
   index.mask = index.table.size() - 1;
   index.filled.assign(size_t{1} << kFilterBits, 0);
-  indexes_.push_back(std::move(index));
 }
 
 void MatchStore::GrowTable(Index& index) {
@@ -332,7 +321,7 @@ MatchStore::Entry MatchStore::PushKeyed(List list, Pm pm, const Key* key) {
 
 void MatchStore::LinkKey(Entry e, const Key& k) {
   const Key* key = &k;
-  Index& index = indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
+  Index& index = *indexes_[static_cast<size_t>(lists_[entries_[e].list].index)];
   uint64_t hash;
   uint32_t b;
   if (key->type == Type::kString && key->value.str->size <= 8) {

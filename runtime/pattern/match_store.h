@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "runtime/pattern/event_store.h"
@@ -28,6 +29,9 @@
 namespace eddy::runtime {
 
 class MatchStore {
+ private:
+  struct Index;
+
  public:
   using Pm = uint32_t;
   using Entry = uint32_t;
@@ -73,7 +77,11 @@ class MatchStore {
   uint32_t binding(Pm pm, uint32_t position) const { return Rec(pm)[kHeader + position]; }
   bool bound(Pm pm, uint32_t position) const { return binding(pm, position) != kNone; }
   // Takes over one reference to event `event` of the position's store.
-  void Bind(Pm pm, uint32_t position, EventStore::Id event);
+  void Bind(Pm pm, uint32_t position, EventStore::Id event) {
+    // (An unbound position holds nothing to release, and a count of 0.)
+    if (BindingRef(pm, position) != kNone) ReleaseBinding(pm, position);
+    BindingRef(pm, position) = event;
+  }
   void BindMarker(Pm pm, uint32_t position);
   // Counting positions: appends (taking over one reference), the number held, and
   // event `i` counted from the oldest (i < count) or `k` back from the newest.
@@ -93,9 +101,6 @@ class MatchStore {
   Entry Push(List list, Pm pm);
   // Removes the entry; frees the match when that was its last hold.
   void Remove(Entry entry);
-  // Gives the entry (same list, same place and key) to match `to` instead;
-  // frees its match when that was its last hold.
-  void MoveEntry(Entry entry, Pm to);
   void Clear(List list);
   Entry head(List list) const { return lists_[list].head; }
   Entry next(Entry entry) const { return entries_[entry].next; }
@@ -133,14 +138,27 @@ class MatchStore {
   void MakeIndexed(List list, Type type);
   // Pushes with a key (null: in the list, but in no bucket: never found by key).
   Entry PushKeyed(List list, Pm pm, const Key* key);
+  // An indexed list as its index, resolved once (every event of an indexed
+  // state's stream looks up its key). Valid while the store lives.
+  class KeyedList {
+    friend class MatchStore;
+    const Index* index_ = nullptr;
+  };
+  KeyedList keyed(List list) const {
+    KeyedList k;
+    k.index_ = indexes_[static_cast<size_t>(lists_[list].index)].get();
+    return k;
+  }
   // The first entry of `list` whose key equals `key`, or kNone; then NextWithKey.
-  // (Inlined, typed once: every event of an indexed state's stream looks up its key.)
-  [[gnu::always_inline]] Entry FindKey(List list, const Key& key) const {
-    if (key.type == Type::kString) return FindKeyAs<Type::kString>(list, key);  // (the usual key: tested first)
+  // (Inlined, typed once.)
+  Entry FindKey(List list, const Key& key) const { return FindKey(keyed(list), key); }
+  [[gnu::always_inline]] Entry FindKey(KeyedList list, const Key& key) const {
+    const Index& index = *list.index_;
+    if (key.type == Type::kString) return FindKeyAs<Type::kString>(index, key);  // (the usual key: tested first)
     switch (key.type) {
-      case Type::kInt: return FindKeyAs<Type::kInt>(list, key);
-      case Type::kBool: return FindKeyAs<Type::kBool>(list, key);
-      default: return FindKeyAs<Type::kLong>(list, key);
+      case Type::kInt: return FindKeyAs<Type::kInt>(index, key);
+      case Type::kBool: return FindKeyAs<Type::kBool>(index, key);
+      default: return FindKeyAs<Type::kLong>(index, key);
     }
   }
   Entry NextWithKey(Entry entry) const { return entries_[entry].bucket_next; }
@@ -204,6 +222,7 @@ class MatchStore {
   uint32_t& CountRef(Pm pm, uint32_t position) { return Rec(pm)[kHeader + positions_ + position]; }
   void Free(Pm pm);
   void ReleaseBinding(Pm pm, uint32_t position);
+  void ReleaseAt(uint32_t* record, uint32_t position);  // ReleaseBinding of Rec(pm)
   void ReleaseChain(uint32_t node, uint32_t position);
   Entry NewEntry(List list, Pm pm);
   // Links / unlinks an entry among the entries of its match.
@@ -336,8 +355,7 @@ class MatchStore {
     }
   }
   template <Type T>
-  [[gnu::always_inline]] Entry FindKeyAs(List list, const Key& key) const {
-    const Index& index = indexes_[static_cast<size_t>(lists_[list].index)];
+  [[gnu::always_inline]] Entry FindKeyAs(const Index& index, const Key& key) const {
     if constexpr (T == Type::kString) {
       const uint32_t n = key.value.str->size;
       if (n <= 8) {
@@ -381,7 +399,7 @@ class MatchStore {
   std::vector<EntryRec> entries_;
   std::vector<Entry> free_entries_;
   std::vector<ListRec> lists_;
-  std::vector<Index> indexes_;
+  std::vector<std::unique_ptr<Index>> indexes_;  // (stable: KeyedList points to them)
 
   std::vector<ChainNode> chain_;
   std::vector<uint32_t> free_chain_;

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "runtime/event_chunk.h"
+#include "runtime/expr/compare_slots.h"
 #include "runtime/expr/evaluator.h"
 #include "runtime/expr/factory.h"
 
@@ -80,6 +81,7 @@ struct PatternCompare {
   Type event_type = Type::kLong;
   PatternRef stored;              // kOnly / kAttribute
   Type as = Type::kLong;          // both sides widened to it (runtime/expr/compare_slots.h)
+  SlotComparison typed = nullptr;  // where neither side widens: TypedComparison(op, as)
 };
 
 struct PatternNodeSpec {

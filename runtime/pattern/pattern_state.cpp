@@ -143,6 +143,7 @@ PatternState::PatternState(const PatternSpec* spec, Scheduler* scheduler, Patter
       if (node(i).index && !spec->sequence) {
         h.key_attr = static_cast<int32_t>(node(i).index->event_attribute);
         h.key_type = node(i).index->key.type;
+        h.keyed = matches_.keyed(h.pending);
       }
       stream_hot_[stream].push_back(h);
     }
@@ -163,10 +164,10 @@ PatternState::~PatternState() = default;
 //    offered the event (later states first), all with the event's timestamp,
 //    so promotion would append it to `pending` in the same order;
 //  - rearm_in_place_[n]: the first state, a stream state that re-arms itself
-//    (`every e1=S`): its matches are all empty, so the re-armed copy can take
-//    the entry the match leaves (copies of an empty match differ in nothing
-//    that the rules read but their order, and the order of identical matches
-//    does not show).
+//    (`every e1=S`): its matches are all empty, so the match that goes on can
+//    be a copy and the one in the entry stay, as the re-armed copy (copies of
+//    an empty match differ in nothing that the rules read but their order, and
+//    the order of identical matches does not show).
 void PatternState::ChooseShortcuts() {
   const uint32_t count = static_cast<uint32_t>(spec_->nodes.size());
   direct_pending_.assign(count, 0);
@@ -274,7 +275,7 @@ void PatternState::PushFresh(uint32_t n, Pm pm) {
 }
 
 // What promoting `pm` from fresh(n) would do (see ChooseShortcuts).
-void PatternState::PushPending(uint32_t n, Pm pm) {
+inline void PatternState::PushPending(uint32_t n, Pm pm) {
   MatchStore::Key key;
   if (node(n).index) {
     matches_.PushKeyed(pending(n), pm, KeyOf(n, pm, key) ? &key : nullptr);
@@ -302,7 +303,7 @@ void PatternState::AddLogical(uint32_t n, Pm pm) {
 
 // Re-arms the `every` group starting at state n with a copy of `pm` that keeps
 // the positions before n.
-void PatternState::AddEvery(uint32_t n, Pm pm) {
+void PatternState::AddEveryCopy(uint32_t n, Pm pm) {
   const PatternNodeSpec& s = node(n);
   const bool logical = s.kind == PatternNodeKind::kLogical || s.kind == PatternNodeKind::kLogicalAbsent;
   const Pm copy = matches_.Clone(pm, n, logical ? s.partner : -1);
@@ -312,13 +313,6 @@ void PatternState::AddEvery(uint32_t n, Pm pm) {
   if (n > 0) TrackExpiry(copy);  // (a copy for the first state keeps no event)
   switch (s.kind) {
     case PatternNodeKind::kStream:
-      if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
-        matches_.MoveEntry(rearm_entry_, copy);
-        rearm_entry_ = MatchStore::kNone;
-      } else {
-        PushFresh(n, copy);
-      }
-      break;
     case PatternNodeKind::kCount: PushFresh(n, copy); break;
     case PatternNodeKind::kAbsent:
       PushFresh(n, copy);
@@ -446,13 +440,19 @@ void PatternState::OnEvent(uint32_t stream, const EventChunk& chunk, uint32_t ro
   OnEvents(stream, chunk, std::span<const uint32_t>(&row, 1), local);
 }
 
-// Most events do little else than this loop: what it reads of the chunk and of
-// the stream's states is read once per chunk.
 void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
                             std::span<const ColumnView> local) {
+  if (sequence_) OnEventsAs<true>(stream, chunk, rows, local); else OnEventsAs<false>(stream, chunk, rows, local);
+}
+
+// Most events do little else than this loop: what it reads of the chunk and of
+// the stream's states is read once per chunk (and whether this is a sequence,
+// once per query).
+template <bool kSequence>
+void PatternState::OnEventsAs(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                              std::span<const ColumnView> local) {
   chunk_ = &chunk;
   stream_ = stream;
-  const bool sequence = sequence_;
   const NodeHot* hot = stream_hot_[stream].data();
   const size_t node_count = stream_hot_[stream].size();
   const Slot* chunk_slots = chunk.slots();
@@ -469,25 +469,25 @@ void PatternState::OnEvents(uint32_t stream, const EventChunk& chunk, std::span<
     if (event_ts_ >= expiry_next_) ExpireUpTo(event_ts_);
     // (Most events find nothing re-armed or added since the last one of their stream.)
     if (stream_work_[stream] != 0) PrepareStream(stream);
-    if (sequence) ResetAndUpdate();
+    if constexpr (kSequence) ResetAndUpdate();
     const Slot* slots = chunk_slots + row * arity;
     const uint8_t* nulls = chunk_nulls + row * arity;
     for (size_t k = 0; k < node_count; ++k) {
       const bool local_ok = local_passes[k] == nullptr || local_passes[k][row] != 0;
       // A pattern state whose own condition fails has nothing to do: waiting
       // matches keep waiting. Sequences still drop what the event does not advance.
-      if (!local_ok && !sequence) continue;
+      if (!kSequence && !local_ok) continue;
       // The first match waiting at the state that this event may concern: the
       // first of its key for an indexed state. Most events stop here.
       const NodeHot& h = hot[k];
       if (matches_.empty(h.pending) || (h.absent && !active_[h.node])) continue;
       MatchStore::Entry first;
-      if (h.key_attr < 0) {
+      if (kSequence || h.key_attr < 0) {
         first = matches_.head(h.pending);
       } else {
         const uint32_t attr = static_cast<uint32_t>(h.key_attr);
         if (nulls[attr]) continue;
-        first = matches_.FindKey(h.pending, MatchStore::Key{h.key_type, slots[attr]});
+        first = matches_.FindKey(h.keyed, MatchStore::Key{h.key_type, slots[attr]});
         if (first == MatchStore::kNone) continue;
       }
       ProcessEvent(h.node, local_ok, first);
@@ -584,8 +584,10 @@ inline bool PatternState::ComparesHold(const PatternNodeSpec& s, Pm pm) const {
     if (event_nulls[c.event_attribute] || b == MatchStore::kNone || b == MatchStore::kMarker) return false;
     const EventStore& store = *positions_[position].store;
     if (store.null(b, c.stored.attribute)) return false;
-    if (!CompareSlots(c.op, c.as, WidenSlot(event[c.event_attribute], c.event_type, c.as),
-                      WidenSlot(store.slot(b, c.stored.attribute), c.stored.type, c.as))) {
+    const Slot x = event[c.event_attribute];
+    const Slot y = store.slot(b, c.stored.attribute);
+    if (!(c.typed != nullptr ? c.typed(x, y)
+                             : CompareSlots(c.op, c.as, WidenSlot(x, c.event_type, c.as), WidenSlot(y, c.stored.type, c.as)))) {
       return false;
     }
   }
@@ -651,15 +653,18 @@ void PatternState::ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry fir
             Emit(pm);
             unstored_position_ = -1;
           } else if (rearm_in_place_[n]) {
-            // The re-armed copy takes this entry over (see ChooseShortcuts).
+            // The event goes on in a copy of the (empty) match, which stays in
+            // its entry as the re-armed copy its `every` makes (see ChooseShortcuts).
+            const Pm moving = matches_.Clone(pm, n, -1);
             rearm_entry_ = e;
             rearm_node_ = n;
-            rearm_pm_ = pm;
-            BindEvent(n, pm);
-            Post(n, pm);
-            const bool moved = rearm_entry_ == MatchStore::kNone;
+            rearm_pm_ = moving;
+            BindEvent(n, moving);
+            Post(n, moving);
+            const bool stayed = rearm_entry_ == MatchStore::kNone;
             rearm_entry_ = MatchStore::kNone;
-            if (!moved) matches_.Remove(e);
+            matches_.Unhold(moving);
+            if (!stayed) matches_.Remove(e);
             break;
           } else {
             BindEvent(n, pm);
@@ -885,7 +890,7 @@ int64_t PatternState::BindingTs(Pm pm, uint32_t position) const {
   return stores_[node(position).stream]->timestamp(b);
 }
 
-bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
+inline bool PatternState::KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const {
   const PatternRef& ref = node(n).index->key;
   const uint32_t b = matches_.binding(pm, ref.position);
   if (b == MatchStore::kNone || b == MatchStore::kMarker) return false;
@@ -973,6 +978,8 @@ void PatternState::TrackExpiryFrom(Pm pm, int64_t earliest) {
   // the live matches.
   if (expiry_.size() > 2 * matches_.live() + 1024) {
     expiry_.Sweep([&](const DeadlineQueue::Item& x) { return !matches_.alive(x.pm, x.generation); });
+    // (Else a swept-out deadline would keep every event calling ExpireUpTo.)
+    RefreshExpiryNext();
   }
   const int64_t deadline = earliest + *spec_->within_ms + 1;
   expiry_.Push({deadline, pm, matches_.generation(pm)});
@@ -986,7 +993,7 @@ void PatternState::ExpireUpTo(int64_t t) {
   if (expiry_.empty() || expiry_.front().deadline > t) return;
   struct UpdateNext {
     PatternState* state;
-    ~UpdateNext() { state->expiry_next_ = state->expiry_.empty() ? INT64_MAX : state->expiry_.front().deadline; }
+    ~UpdateNext() { state->RefreshExpiryNext(); }
   } update_next{this};
   std::vector<Pm>& lost = lost_;
   lost.clear();

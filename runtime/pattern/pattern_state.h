@@ -105,6 +105,7 @@ class PatternState {
     MatchStore::List pending = 0;
     int32_t key_attr = -1;  // the event attribute an index looks up, or -1
     Type key_type = Type::kLong;
+    MatchStore::KeyedList keyed;  // pending, with key_attr >= 0
     bool absent = false;
   };
   // Per stream: work before its next event (bits).
@@ -120,9 +121,17 @@ class PatternState {
   void AddLogical(uint32_t n, Pm pm);
   void ChooseShortcuts();
   void PushFresh(uint32_t n, Pm pm);
-  void PushPending(uint32_t n, Pm pm);
+  [[gnu::always_inline]] void PushPending(uint32_t n, Pm pm);
   void RequestStartReset(uint32_t n);
-  void AddEvery(uint32_t n, Pm pm);
+  void AddEvery(uint32_t n, Pm pm) {
+    if (rearm_entry_ != MatchStore::kNone && n == rearm_node_ && pm == rearm_pm_) {
+      // The copy would equal the match that stayed in its entry (ProcessEvent).
+      rearm_entry_ = MatchStore::kNone;
+      return;
+    }
+    AddEveryCopy(n, pm);
+  }
+  void AddEveryCopy(uint32_t n, Pm pm);
   void Promote(uint32_t n);
   void PromoteList(uint32_t n);
   void Reset(uint32_t n);
@@ -131,6 +140,9 @@ class PatternState {
   void MinCountReached(uint32_t n, Pm pm, bool* changed);
   void SendTimed(uint32_t n, Pm pm);
   bool PartnerCanProceed(uint32_t absent, Pm pm);
+  template <bool kSequence>
+  void OnEventsAs(uint32_t stream, const EventChunk& chunk, std::span<const uint32_t> rows,
+                  std::span<const ColumnView> local);
   void PrepareStream(uint32_t stream);
   const uint8_t* const* LocalPasses(const EventChunk& chunk, std::span<const ColumnView> local, size_t count);
   void ProcessEvent(uint32_t n, bool local_ok, MatchStore::Entry first);
@@ -150,12 +162,13 @@ class PatternState {
   void BindEvent(uint32_t n, Pm pm);
   void AppendEvent(uint32_t n, Pm pm);
   int64_t BindingTs(Pm pm, uint32_t position) const;
-  bool KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const;
+  [[gnu::always_inline]] bool KeyOf(uint32_t n, Pm pm, MatchStore::Key& key) const;
 
   // `within`.
   void TrackExpiry(Pm pm);
   void TrackExpiryFrom(Pm pm, int64_t earliest);  // earliest: the match's first event's time
   void ExpireUpTo(int64_t t);
+  void RefreshExpiryNext() { expiry_next_ = expiry_.empty() ? INT64_MAX : expiry_.front().deadline; }
   void RearmAfterExpiry(uint32_t stream);
   void ArmExpiryTimer();
   void Schedule(uint32_t n, int64_t due);

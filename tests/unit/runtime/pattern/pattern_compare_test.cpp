@@ -165,6 +165,7 @@ TEST_CASE("WidenSlot and CompareSlots agree with the comparison evaluators") {
         CAPTURE(b.ToString());
         CHECK(runtime::CompareSlots(op, as, x, y) == expected);
         CHECK(runtime::CompareSlots(runtime::Mirrored(op), as, y, x) == expected);
+        if (a.type() == as && b.type() == as) CHECK(runtime::TypedComparison(op, as)(x, y) == expected);
       }
     }
   }
