@@ -327,7 +327,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
   if (key->type == Type::kString && key->value.str->size <= 8) {
     // (Short strings as one word, as FindKey looks them up.)
     const uint32_t n = key->value.str->size;
-    const uint64_t word = ShortWord(key->value.str->data, n);
+    const uint64_t word = key->value.str->word();
     hash = HashShort(word, n);
     b = FindShortString(index, word, n, hash);
   } else {
@@ -346,7 +346,7 @@ void MatchStore::LinkKey(Entry e, const Key& k) {
       Retain(key->value.str);
       if (key->value.str->size <= 8) {
         bucket.short_size = key->value.str->size;
-        bucket.short_word = ShortWord(key->value.str->data, key->value.str->size);
+        bucket.short_word = key->value.str->word();
       }
     }
     bucket.head = bucket.tail = kNone;

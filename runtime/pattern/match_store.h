@@ -186,7 +186,7 @@ class MatchStore {
   struct Bucket {
     uint64_t hash = 0;
     Key key;
-    // A string key of at most 8 bytes also as ShortWord and its length (else
+    // A string key of at most 8 bytes also as its word and length (else
     // kLongKey), so a lookup compares it without reading the string.
     uint64_t short_word = 0;
     uint32_t short_size = kLongKey;
@@ -262,8 +262,12 @@ class MatchStore {
     return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
   }
   static uint64_t HashShort(uint64_t word, size_t n) { return Fold((0x9e3779b97f4a7c15ULL ^ n) ^ word); }
-  static uint64_t HashBytes(const char* p, size_t n) {
-    if (n <= 8) return HashShort(ShortWord(p, n), n);
+  // A string of up to 8 bytes hashes as its (zero-padded) word; longer ones
+  // by whole words, the tail as ShortWord.
+  static uint64_t HashString(const StrRep* s) {
+    size_t n = s->size;
+    if (n <= 8) return HashShort(s->word(), n);
+    const char* p = s->data;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
     for (; n > 8; p += 8, n -= 8) h = (h ^ Load(p, 8)) * 0xff51afd7ed558ccdULL;
     return Fold(h ^ ShortWord(p, n));
@@ -271,7 +275,7 @@ class MatchStore {
   // Hash and equality of keys of type T (kLong stands for every 8-byte number).
   template <Type T>
   [[gnu::always_inline]] static uint64_t HashAs(eddy::Slot v) {
-    if constexpr (T == Type::kString) return HashBytes(v.str->data, v.str->size);
+    if constexpr (T == Type::kString) return HashString(v.str);
     else if constexpr (T == Type::kInt) return Mix(static_cast<uint64_t>(static_cast<int64_t>(v.i32)));
     else if constexpr (T == Type::kBool) return Mix(v.b ? 1 : 0);
     else return Mix(static_cast<uint64_t>(v.i64));
@@ -359,7 +363,7 @@ class MatchStore {
     if constexpr (T == Type::kString) {
       const uint32_t n = key.value.str->size;
       if (n <= 8) {
-        const uint64_t word = ShortWord(key.value.str->data, n);
+        const uint64_t word = key.value.str->word();
         const uint64_t hash = HashShort(word, n);
         if (index.filled[FilterSlot(hash)] == 0) return kNone;
         const uint32_t b = FindShortString(index, word, n, hash);
