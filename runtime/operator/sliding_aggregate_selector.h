@@ -265,10 +265,10 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   constexpr bool grouped = kGrouped;
   int64_t* sizes = group_sizes_.data();
   Ring r = ring_;
-  // The clock stands still during a chunk: once the oldest event is found not
-  // due, it stays so until it leaves by length or the window empties.
-  bool oldest_stays = false;  // (timed)
   if constexpr (kTimed) {
+    // The clock stands still during a chunk: once the oldest event is found
+    // not due, it stays so until it leaves by length or the window empties.
+    bool oldest_stays = false;
     uint32_t i = 0;
     for (; i < arrivals; ++i) {
       if (!oldest_stays) {

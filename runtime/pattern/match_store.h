@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "runtime/pattern/event_store.h"
+#include "runtime/slot_hash.h"
 
 namespace eddy::runtime {
 
@@ -249,28 +250,20 @@ class MatchStore {
     std::memcpy(&w, at, bytes);
     return w;
   }
-  // The n <= 8 bytes at p as one word, from at most two overlapping loads: for
-  // one n, distinct strings give distinct words.
-  static uint64_t ShortWord(const char* p, size_t n) {
-    if (n >= 4) return Load(p, 4) | (Load(p + n - 4, 4) << 32);
-    if (n == 0) return 0;
-    return (uint64_t{static_cast<unsigned char>(p[0])} << 16) |
-           (uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]);
-  }
   static uint64_t Fold(uint64_t x) {
     const unsigned __int128 product = static_cast<unsigned __int128>(x) * 0x9fb21c651e98df25ULL;
     return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
   }
   static uint64_t HashShort(uint64_t word, size_t n) { return Fold((0x9e3779b97f4a7c15ULL ^ n) ^ word); }
   // A string of up to 8 bytes hashes as its (zero-padded) word; longer ones
-  // by whole words, the tail as ShortWord.
+  // by whole words, the tail as LoadShort (slot_hash.h).
   static uint64_t HashString(const StrRep* s) {
     size_t n = s->size;
     if (n <= 8) return HashShort(s->word(), n);
     const char* p = s->data;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
     for (; n > 8; p += 8, n -= 8) h = (h ^ Load(p, 8)) * 0xff51afd7ed558ccdULL;
-    return Fold(h ^ ShortWord(p, n));
+    return Fold(h ^ LoadShort(p, static_cast<uint32_t>(n)));
   }
   // Hash and equality of keys of type T (kLong stands for every 8-byte number).
   template <Type T>
@@ -282,7 +275,7 @@ class MatchStore {
   }
   template <Type T>
   [[gnu::always_inline]] static bool EqualAs(eddy::Slot a, eddy::Slot b) {
-    if constexpr (T == Type::kString) return EqualStrings(a.str, b.str);
+    if constexpr (T == Type::kString) return StringEquals(a.str, b.str);
     else if constexpr (T == Type::kInt) return a.i32 == b.i32;
     else if constexpr (T == Type::kBool) return a.b == b.b;
     else return a.i64 == b.i64;
@@ -294,28 +287,6 @@ class MatchStore {
       case Type::kBool: return HashAs<Type::kBool>(key.value);
       default: return HashAs<Type::kLong>(key.value);
     }
-  }
-  // Keys are mostly short (symbols, ids): compared as two overlapping loads.
-  [[gnu::always_inline]] static bool EqualStrings(const StrRep* a, const StrRep* b) {
-    if (a == b) return true;
-    const size_t n = a->size;
-    if (n != b->size) return false;
-    auto load = [](const char* at, size_t bytes) {
-      uint64_t w = 0;
-      std::memcpy(&w, at, bytes);
-      return w;
-    };
-    if (n > 16) return std::memcmp(a->data, b->data, n) == 0;
-    if (n >= 8) {
-      return ((load(a->data, 8) ^ load(b->data, 8)) | (load(a->data + n - 8, 8) ^ load(b->data + n - 8, 8))) == 0;
-    }
-    if (n >= 4) {
-      return ((load(a->data, 4) ^ load(b->data, 4)) | (load(a->data + n - 4, 4) ^ load(b->data + n - 4, 4))) == 0;
-    }
-    for (size_t i = 0; i < n; ++i) {
-      if (a->data[i] != b->data[i]) return false;
-    }
-    return true;
   }
   static bool Equal(const Key& a, const Key& b) {
     switch (a.type) {
