@@ -24,8 +24,9 @@ SlidingAggregateSelector::SlidingAggregateSelector(const WindowConfig& window, A
 }
 
 void SlidingAggregateSelector::GrowHeld(uint32_t needed) {
-  uint32_t grown = ring_.capacity == 0 ? 16 : ring_.capacity * 2;
+  uint64_t grown = ring_.capacity == 0 ? 16 : uint64_t{ring_.capacity} * 2;
   while (grown < needed) grown *= 2;
+  if (!timed_) grown = std::min<uint64_t>(grown, length_);
   std::vector<Slot> held(size_t{grown} * stride_);
   // The held entries in order: from the head to the end, then the wrapped part.
   const uint32_t first = std::min(ring_.size, ring_.capacity - ring_.head);
@@ -36,7 +37,23 @@ void SlidingAggregateSelector::GrowHeld(uint32_t needed) {
     std::memcpy(held.data() + size_t{first} * stride_, held_.data(), sizeof(Slot) * stride_ * (ring_.size - first));
   }
   held_.swap(held);
-  ring_ = {held_.data(), 0, ring_.size, grown - 1, grown};
+  ring_ = {held_.data(), 0, ring_.size, static_cast<uint32_t>(grown - 1), static_cast<uint32_t>(grown)};
+}
+
+bool SlidingAggregateSelector::AnyNullArgument(std::span<const uint32_t> arrived, bool first_rows) const {
+  uint8_t any = 0;
+  for (const ColumnView& arg : chunk_args_) {
+    if (first_rows && arg.null_stride <= 16) {
+      // Every flag from the first row's to the last's, those of the other
+      // attributes of a row-major chunk too: a strided loop would not
+      // vectorize, and a null elsewhere only costs the walk its null tests.
+      const size_t bytes = arrived.empty() ? 0 : (arrived.size() - 1) * arg.null_stride + 1;
+      for (size_t i = 0; i < bytes; ++i) any |= arg.nulls[i];
+    } else {
+      for (uint32_t row : arrived) any |= arg.nulls[size_t{row} * arg.null_stride];
+    }
+  }
+  return any != 0;
 }
 
 void SlidingAggregateSelector::FlushOps(uint32_t count) {

@@ -84,49 +84,91 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
 
   // The ring of held events, in locals while a chunk is handled (stores
   // through its entries would otherwise force members to be reloaded).
+  // A timed window's capacity is a power of two, its slots indexed by mask. A
+  // length window's grows to its length N while it fills, from slot 0; once
+  // full, each arrival takes the oldest's slot and the head steps through 0..N-1.
   struct Ring {
     Slot* held = nullptr;
     uint32_t head = 0;
     uint32_t size = 0;
-    uint32_t mask = 0;      // capacity - 1
-    uint32_t capacity = 0;  // a power of two, or 0
+    uint32_t mask = 0;      // timed: capacity - 1
+    uint32_t capacity = 0;
   };
-  // Retracts the oldest held event; `sizes` is group_sizes_.data() (group by).
-  // kNulls: entries may have null arguments (held_nulls_ counts them down).
-  template <bool kNulls = true, typename Remove>
-  [[gnu::always_inline]] void RetractOldest(Ring& r, uint32_t stride, uint32_t values_at, bool grouped, int64_t* sizes,
-                                            Remove& remove) {
-    const Slot* entry = r.held + size_t{r.head} * stride;
+  // Retracts the held event `entry`; `sizes` is group_sizes_.data() (group
+  // by). kNulls: entries may have null arguments (held_nulls_ counts them).
+  template <bool kNulls, typename Remove>
+  [[gnu::always_inline]] void Retract(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
+                                      Remove& remove) {
     const uint32_t g = static_cast<uint32_t>(entry[0].raw);
     const uint32_t nulls = kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0;
     if (kNulls) held_nulls_ -= nulls != 0 ? 1 : 0;
     remove(g, entry + values_at, nulls);
-    r.head = (r.head + 1) & r.mask;
-    --r.size;
     if (grouped && --sizes[g] == 0) emptied_.push_back(g);
   }
-  // Admits the next entry written behind the live ones (the arrival in `row`).
+  // Admits the held event `entry`, the arrival in `row`.
+  template <bool kNulls, typename Add>
+  [[gnu::always_inline]] static void Admit(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
+                                           uint32_t row, Add& add) {
+    const uint32_t g = static_cast<uint32_t>(entry[0].raw);
+    const bool fresh = grouped && sizes[g]++ == 0;
+    add(g, row, fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
+  }
+  // Timed windows: retracts the oldest held event.
+  template <bool kNulls = true, typename Remove>
+  [[gnu::always_inline]] void RetractOldest(Ring& r, uint32_t stride, uint32_t values_at, bool grouped, int64_t* sizes,
+                                            Remove& remove) {
+    Retract<kNulls>(r.held + size_t{r.head} * stride, values_at, grouped, sizes, remove);
+    r.head = (r.head + 1) & r.mask;
+    --r.size;
+  }
+  // Timed windows: admits the next entry written behind the live ones.
   template <bool kNulls, typename Add>
   [[gnu::always_inline]] static void AdmitNext(Ring& r, uint32_t stride, uint32_t values_at, bool grouped,
                                                int64_t* sizes, uint32_t row, Add& add) {
     const Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
     ++r.size;
-    const uint32_t g = static_cast<uint32_t>(entry[0].raw);
-    const bool fresh = grouped && sizes[g]++ == 0;
-    add(g, row, fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
+    Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
+  }
+  // Writes the held entry of the arrival in `row` (but its timestamp) from the
+  // chunk's arguments `args` and groups (`group_of_row`, if `grouped`).
+  // Returns its null flags. Takes locals, not members: stores through entries
+  // would force members to be reloaded.
+  // kNulls false: no argument is null, their flags are not read.
+  template <int kArgs, bool kNulls = true>
+  [[gnu::always_inline]] static uint64_t FillEntry(Slot* entry, uint32_t row, uint32_t values_at,
+                                                   uint32_t arg_count, const ColumnView* args, bool grouped,
+                                                   const uint32_t* group_of_row) {
+    if (kArgs >= 0) arg_count = static_cast<uint32_t>(kArgs);
+    uint64_t null_args = 0;
+    if (arg_count == 1) {
+      entry[values_at].raw = args[0].at(row).raw;
+      if (kNulls) null_args = uint64_t{args[0].null(row)};
+    } else {
+      for (uint32_t k = 0; k < arg_count; ++k) {
+        entry[values_at + k].raw = args[k].at(row).raw;
+        if (kNulls) null_args |= uint64_t{args[k].null(row)} << k;
+      }
+    }
+    entry[0].raw = (grouped ? group_of_row[row] : 0) | (null_args << 32);
+    return null_args;
   }
   static int64_t OldestTime(const Ring& r, uint32_t stride) { return r.held[size_t{r.head} * stride + 1].i64; }
-  // Grows the ring to hold at least `needed` entries.
+  // Grows the ring to hold at least `needed` entries (a length window: at
+  // most its length).
   void GrowHeld(uint32_t needed);
+  // Whether an argument of an arrival among `arrived` may be null (a null of
+  // another attribute may also say so); first_rows: they are rows 0..n-1.
+  bool AnyNullArgument(std::span<const uint32_t> arrived, bool first_rows) const;
   // kArgs: arg_count_ if 1, else -1.
   template <bool kTimed, int kArgs>
   uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
-  // The ring entries of the arrivals; kFirstRows: they are rows 0..n-1.
-  template <bool kTimed, int kArgs, bool kFirstRows>
+  // Timed windows: the ring entries of the arrivals, behind the live ones;
+  // kFirstRows: they are rows 0..n-1.
+  template <int kArgs, bool kFirstRows>
   void WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived);
   template <int kArgs, bool kGrouped, typename Remove, typename Add>
   void WalkGrouped(uint32_t arrivals, Remove& remove, Add& add) {
-    const bool nulls = held_nulls_ != 0;  // admitted or not yet
+    const bool nulls = held_nulls_ != 0 || arrival_nulls_;
     if (timed_) {
       nulls ? WalkAll<kArgs, kGrouped, true, true>(arrivals, remove, add)
             : WalkAll<kArgs, kGrouped, true, false>(arrivals, remove, add);
@@ -174,6 +216,7 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival, unless...
   const uint32_t* arrivals_ = nullptr;  // ... they are Process's rows: the arrivals' rows
   uint64_t held_nulls_ = 0;  // held entries with a null argument (admitted or not yet)
+  bool arrival_nulls_ = false;  // a length window: an arrival of this chunk has a null argument
 
   // The queued steps; argument k of step i is op_values_[k * kOpBatch + i].
   std::vector<SlideOp> ops_;
@@ -205,19 +248,24 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
     const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
     if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
   }
-  // The entries, behind the live ones (Walk's admissions take them in order).
-  if (ring_.size + arrivals > ring_.capacity) GrowHeld(ring_.size + arrivals);
-  whole ? WriteEntries<kTimed, kArgs, true>(chunk, arrived) : WriteEntries<kTimed, kArgs, false>(chunk, arrived);
+  if constexpr (kTimed) {
+    // The entries, behind the live ones (Walk's admissions take them in order).
+    if (ring_.size + arrivals > ring_.capacity) GrowHeld(ring_.size + arrivals);
+    whole ? WriteEntries<kArgs, true>(chunk, arrived) : WriteEntries<kArgs, false>(chunk, arrived);
+  } else {
+    // The walk writes the entries (a length window's ring: see Ring).
+    const uint32_t needed = static_cast<uint32_t>(std::min<uint64_t>(length_, uint64_t{ring_.size} + arrivals));
+    if (needed > ring_.capacity) GrowHeld(needed);
+    arrival_nulls_ = AnyNullArgument(arrived, whole);
+  }
   return arrivals;
 }
 
-template <bool kTimed, int kArgs, bool kFirstRows>
+template <int kArgs, bool kFirstRows>
 void SlidingAggregateSelector::WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived) {
-  const uint32_t arg_count = kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_;
-  constexpr uint32_t values_at = kTimed ? 2 : 1;
-  const uint32_t stride = values_at + arg_count;
+  constexpr uint32_t values_at = 2;
+  const uint32_t stride = values_at + (kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_);
   const ColumnView* args = chunk_args_.data();
-  const ColumnView arg0 = arg_count > 0 ? args[0] : ColumnView{};
   const bool grouped = groups_ != nullptr;
   const uint32_t* group_of_row = group_of_row_.data();
   const int64_t* timestamps = chunk.timestamps();
@@ -231,22 +279,9 @@ void SlidingAggregateSelector::WriteEntries(const EventChunk& chunk, std::span<c
     const uint32_t row = kFirstRows ? i : arrived[i];
     Slot* entry = held + size_t{tail & mask} * stride;
     ++tail;
-    uint64_t null_args = 0;
-    if (arg_count == 1) {
-      entry[values_at].raw = arg0.at(row).raw;
-      null_args = uint64_t{arg0.null(row)};
-    } else {
-      for (uint32_t k = 0; k < arg_count; ++k) {
-        entry[values_at + k].raw = args[k].at(row).raw;
-        null_args |= uint64_t{args[k].null(row)} << k;
-      }
-    }
-    entry[0].raw = (grouped ? group_of_row[row] : 0) | (null_args << 32);
-    null_entries += null_args != 0 ? 1 : 0;
-    if constexpr (kTimed) {
-      entry[1].i64 = timestamps[row];
-      latest = std::max(latest, timestamps[row]);
-    }
+    null_entries += FillEntry<kArgs>(entry, row, values_at, arg_count_, args, grouped, group_of_row) != 0 ? 1 : 0;
+    entry[1].i64 = timestamps[row];
+    latest = std::max(latest, timestamps[row]);
   }
   latest_ = latest;
   held_nulls_ += null_entries;
@@ -288,14 +323,36 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
     }
     for (; i < arrivals; ++i) AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
   } else {
-    // Filling, then full: from then on each arrival pushes the oldest out.
+    // Each arrival's entry is written here: behind the live ones while the
+    // window fills (its head stays slot 0), then over the oldest, which the
+    // arrival pushes out.
+    // Copies: the loops read them from registers.
+    const ColumnView arg0 = arg_count_ > 0 ? chunk_args_[0] : ColumnView{};
+    const ColumnView* args = kArgs == 1 ? &arg0 : chunk_args_.data();
+    const uint32_t* group_of_row = group_of_row_.data();
+    const uint32_t arg_count = arg_count_;
     uint32_t i = 0;
     for (; i < arrivals && r.size < length; ++i) {
-      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+      Slot* entry = r.held + size_t{r.size} * stride;
+      const uint32_t row = arrival_rows[i];
+      const uint64_t nulls = FillEntry<kArgs, kNulls>(entry, row, values_at, arg_count, args, grouped, group_of_row);
+      if (kNulls) held_nulls_ += nulls != 0 ? 1 : 0;
+      ++r.size;
+      Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
     }
-    for (; i < arrivals; ++i) {
-      RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
-      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+    // Full: in runs up to the ring's end, so that a run never tests for the wrap.
+    while (i < arrivals) {
+      const uint32_t stop = i + std::min(arrivals - i, length - r.head);
+      Slot* entry = r.held + size_t{r.head} * stride;
+      r.head += stop - i;
+      for (; i < stop; ++i, entry += stride) {
+        Retract<kNulls>(entry, values_at, grouped, sizes, remove);
+        const uint32_t row = arrival_rows[i];
+        const uint64_t nulls = FillEntry<kArgs, kNulls>(entry, row, values_at, arg_count, args, grouped, group_of_row);
+        if (kNulls) held_nulls_ += nulls != 0 ? 1 : 0;
+        Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
+      }
+      if (r.head == length) r.head = 0;
     }
   }
   ring_ = r;

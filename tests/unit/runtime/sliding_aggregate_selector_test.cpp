@@ -163,6 +163,11 @@ TEST_CASE("fused length window: same output as the general path") {
             "group by symbol having sum(qty) > 3 insert current events into O;");
   CheckSame("from S#window.length(10) select symbol, sum(volume) as v group by symbol "
             "output last every 4 events insert into O;");
+  // Rings that grow over several chunks, to a length not a power of two;
+  // constant arguments (a column of stride 0).
+  CheckSame("from S#window.length(150) select symbol, sum(2) as two, avg(price) as ap group by symbol insert into O;");
+  CheckSame("from S#window.length(70) select sum(1.5) as c insert into O;");
+  CheckSame("from S[qty > 1]#window.length(23) select symbol, avg(volume) as av group by symbol insert into O;");
 }
 
 TEST_CASE("fused time windows: expiries with the next arrival and on timers") {
