@@ -7,7 +7,7 @@
 // aggregate argument values and (timed windows) its timestamp. An arrival turns
 // into the same sequence of aggregate steps the general path makes (the events
 // it pushes out are retracted from their groups, then it is added to its own):
-// per chunk, the arrivals' groups and entries first, then the steps in one
+// per chunk, the arrivals' groups first, then their entries and the steps in one
 // typed loop (AggregateColumn::SlideWindow) for a query with one aggregate,
 // else queued and applied per aggregate (AggregateColumn::Slide);
 // output rows are computed over the arriving rows themselves (steps 2-4 are
@@ -46,10 +46,11 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   void OnTimer(int64_t due) override;
   std::string Describe() const override { return "Window " + window_.text + " + " + AggregateSelector::Describe(); }
 
-  // The window's walk over a chunk, in passes (one loop doing all of it keeps
-  // too much live for the registers). Admit(chunk, rows) finds the group of
-  // each arrival among `rows` and writes its held entry behind the live ones;
-  // it returns the number of arrivals. Walk then takes the arrivals in order:
+  // The window's walk over a chunk, in two passes (one loop doing all of it
+  // keeps too much live for the registers). Admit(chunk, rows) finds the group
+  // of each arrival among `rows` and makes room for its held entry; it returns
+  // the number of arrivals. Walk then takes the arrivals in order, writing
+  // their entries:
   // the events each pushes out leave first, oldest first (remove(group,
   // values, nulls)), then it is admitted (add(group, row, fresh, values,
   // nulls); fresh: its group was empty and starts afresh). Argument k's value
@@ -97,8 +98,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // Retracts the held event `entry`; `sizes` is group_sizes_.data() (group
   // by). kNulls: entries may have null arguments (held_nulls_ counts them).
   template <bool kNulls, typename Remove>
-  [[gnu::always_inline]] void Retract(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
-                                      Remove& remove) {
+  [[gnu::always_inline]] void RetractEntry(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
+                                           Remove& remove) {
     const uint32_t g = static_cast<uint32_t>(entry[0].raw);
     const uint32_t nulls = kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0;
     if (kNulls) held_nulls_ -= nulls != 0 ? 1 : 0;
@@ -107,8 +108,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   }
   // Admits the held event `entry`, the arrival in `row`.
   template <bool kNulls, typename Add>
-  [[gnu::always_inline]] static void Admit(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
-                                           uint32_t row, Add& add) {
+  [[gnu::always_inline]] static void AdmitEntry(const Slot* entry, uint32_t values_at, bool grouped, int64_t* sizes,
+                                                uint32_t row, Add& add) {
     const uint32_t g = static_cast<uint32_t>(entry[0].raw);
     const bool fresh = grouped && sizes[g]++ == 0;
     add(g, row, fresh, entry + values_at, kNulls ? static_cast<uint32_t>(entry[0].raw >> 32) : 0);
@@ -117,17 +118,9 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   template <bool kNulls = true, typename Remove>
   [[gnu::always_inline]] void RetractOldest(Ring& r, uint32_t stride, uint32_t values_at, bool grouped, int64_t* sizes,
                                             Remove& remove) {
-    Retract<kNulls>(r.held + size_t{r.head} * stride, values_at, grouped, sizes, remove);
+    RetractEntry<kNulls>(r.held + size_t{r.head} * stride, values_at, grouped, sizes, remove);
     r.head = (r.head + 1) & r.mask;
     --r.size;
-  }
-  // Timed windows: admits the next entry written behind the live ones.
-  template <bool kNulls, typename Add>
-  [[gnu::always_inline]] static void AdmitNext(Ring& r, uint32_t stride, uint32_t values_at, bool grouped,
-                                               int64_t* sizes, uint32_t row, Add& add) {
-    const Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
-    ++r.size;
-    Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
   }
   // Writes the held entry of the arrival in `row` (but its timestamp) from the
   // chunk's arguments `args` and groups (`group_of_row`, if `grouped`).
@@ -162,13 +155,9 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // kArgs: arg_count_ if 1, else -1.
   template <bool kTimed, int kArgs>
   uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
-  // Timed windows: the ring entries of the arrivals, behind the live ones;
-  // kFirstRows: they are rows 0..n-1.
-  template <int kArgs, bool kFirstRows>
-  void WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived);
   template <int kArgs, bool kGrouped, typename Remove, typename Add>
   void WalkGrouped(uint32_t arrivals, Remove& remove, Add& add) {
-    const bool nulls = held_nulls_ != 0 || arrival_nulls_;
+    const bool nulls = held_nulls_ != 0 || arrival_nulls_;  // held or arriving
     if (timed_) {
       nulls ? WalkAll<kArgs, kGrouped, true, true>(arrivals, remove, add)
             : WalkAll<kArgs, kGrouped, true, false>(arrivals, remove, add);
@@ -216,7 +205,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival, unless...
   const uint32_t* arrivals_ = nullptr;  // ... they are Process's rows: the arrivals' rows
   uint64_t held_nulls_ = 0;  // held entries with a null argument (admitted or not yet)
-  bool arrival_nulls_ = false;  // a length window: an arrival of this chunk has a null argument
+  bool arrival_nulls_ = false;  // an arrival of this chunk may have a null argument
+  const int64_t* arrival_timestamps_ = nullptr;  // the chunk's, for the walk
 
   // The queued steps; argument k of step i is op_values_[k * kOpBatch + i].
   std::vector<SlideOp> ops_;
@@ -248,43 +238,13 @@ uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<c
     const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
     if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
   }
-  if constexpr (kTimed) {
-    // The entries, behind the live ones (Walk's admissions take them in order).
-    if (ring_.size + arrivals > ring_.capacity) GrowHeld(ring_.size + arrivals);
-    whole ? WriteEntries<kArgs, true>(chunk, arrived) : WriteEntries<kArgs, false>(chunk, arrived);
-  } else {
-    // The walk writes the entries (a length window's ring: see Ring).
-    const uint32_t needed = static_cast<uint32_t>(std::min<uint64_t>(length_, uint64_t{ring_.size} + arrivals));
-    if (needed > ring_.capacity) GrowHeld(needed);
-    arrival_nulls_ = AnyNullArgument(arrived, whole);
-  }
+  // Room for the entries, which the walk writes (see Ring).
+  uint64_t needed = uint64_t{ring_.size} + arrivals;
+  if (!kTimed) needed = std::min<uint64_t>(needed, length_);
+  if (needed > ring_.capacity) GrowHeld(static_cast<uint32_t>(needed));
+  arrival_nulls_ = AnyNullArgument(arrived, whole);
+  arrival_timestamps_ = chunk.timestamps();
   return arrivals;
-}
-
-template <int kArgs, bool kFirstRows>
-void SlidingAggregateSelector::WriteEntries(const EventChunk& chunk, std::span<const uint32_t> arrived) {
-  constexpr uint32_t values_at = 2;
-  const uint32_t stride = values_at + (kArgs >= 0 ? static_cast<uint32_t>(kArgs) : arg_count_);
-  const ColumnView* args = chunk_args_.data();
-  const bool grouped = groups_ != nullptr;
-  const uint32_t* group_of_row = group_of_row_.data();
-  const int64_t* timestamps = chunk.timestamps();
-  Slot* const held = ring_.held;
-  const uint32_t mask = ring_.mask;
-  uint32_t tail = ring_.head + ring_.size;
-  int64_t latest = latest_;
-  uint64_t null_entries = 0;
-  const uint32_t arrivals = static_cast<uint32_t>(arrived.size());
-  for (uint32_t i = 0; i < arrivals; ++i) {
-    const uint32_t row = kFirstRows ? i : arrived[i];
-    Slot* entry = held + size_t{tail & mask} * stride;
-    ++tail;
-    null_entries += FillEntry<kArgs>(entry, row, values_at, arg_count_, args, grouped, group_of_row) != 0 ? 1 : 0;
-    entry[1].i64 = timestamps[row];
-    latest = std::max(latest, timestamps[row]);
-  }
-  latest_ = latest;
-  held_nulls_ += null_entries;
 }
 
 template <int kArgs, bool kGrouped, bool kTimed, bool kNulls, typename Remove, typename Add>
@@ -300,7 +260,30 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
   constexpr bool grouped = kGrouped;
   int64_t* sizes = group_sizes_.data();
   Ring r = ring_;
+  // Copies: the loops read them from registers.
+  const ColumnView arg0 = arg_count_ > 0 ? chunk_args_[0] : ColumnView{};
+  const ColumnView* args = kArgs == 1 ? &arg0 : chunk_args_.data();
+  const uint32_t* group_of_row = group_of_row_.data();
+  const uint32_t arg_count = arg_count_;
+  const int64_t* timestamps = arrival_timestamps_;
+  int64_t latest = latest_;
+  // Writes the entry of the arrival in `row` to `entry` and admits it.
+  auto admit = [&](Slot* entry, uint32_t row) __attribute__((always_inline)) {
+    const uint64_t nulls = FillEntry<kArgs, kNulls>(entry, row, values_at, arg_count, args, grouped, group_of_row);
+    if (kNulls) held_nulls_ += nulls != 0 ? 1 : 0;
+    if constexpr (kTimed) {
+      entry[1].i64 = timestamps[row];
+      latest = std::max(latest, timestamps[row]);
+    }
+    AdmitEntry<kNulls>(entry, values_at, grouped, sizes, row, add);
+  };
   if constexpr (kTimed) {
+    // Arrivals go behind the live entries.
+    auto admit_next = [&](uint32_t row) __attribute__((always_inline)) {
+      Slot* entry = r.held + size_t{(r.head + r.size) & r.mask} * stride;
+      ++r.size;
+      admit(entry, row);
+    };
     // The clock stands still during a chunk: once the oldest event is found
     // not due, it stays so until it leaves by length or the window empties.
     bool oldest_stays = false;
@@ -319,26 +302,17 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
         RetractOldest<kNulls>(r, stride, values_at, grouped, sizes, remove);
         oldest_stays = false;
       }
-      AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+      admit_next(arrival_rows[i]);
     }
-    for (; i < arrivals; ++i) AdmitNext<kNulls>(r, stride, values_at, grouped, sizes, arrival_rows[i], add);
+    for (; i < arrivals; ++i) admit_next(arrival_rows[i]);
+    latest_ = latest;
   } else {
-    // Each arrival's entry is written here: behind the live ones while the
-    // window fills (its head stays slot 0), then over the oldest, which the
-    // arrival pushes out.
-    // Copies: the loops read them from registers.
-    const ColumnView arg0 = arg_count_ > 0 ? chunk_args_[0] : ColumnView{};
-    const ColumnView* args = kArgs == 1 ? &arg0 : chunk_args_.data();
-    const uint32_t* group_of_row = group_of_row_.data();
-    const uint32_t arg_count = arg_count_;
+    // Behind the live ones while the window fills (its head stays slot 0),
+    // then over the oldest, which the arrival pushes out.
     uint32_t i = 0;
     for (; i < arrivals && r.size < length; ++i) {
-      Slot* entry = r.held + size_t{r.size} * stride;
-      const uint32_t row = arrival_rows[i];
-      const uint64_t nulls = FillEntry<kArgs, kNulls>(entry, row, values_at, arg_count, args, grouped, group_of_row);
-      if (kNulls) held_nulls_ += nulls != 0 ? 1 : 0;
+      admit(r.held + size_t{r.size} * stride, arrival_rows[i]);
       ++r.size;
-      Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
     }
     // Full: in runs up to the ring's end, so that a run never tests for the wrap.
     while (i < arrivals) {
@@ -346,11 +320,8 @@ void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& a
       Slot* entry = r.held + size_t{r.head} * stride;
       r.head += stop - i;
       for (; i < stop; ++i, entry += stride) {
-        Retract<kNulls>(entry, values_at, grouped, sizes, remove);
-        const uint32_t row = arrival_rows[i];
-        const uint64_t nulls = FillEntry<kArgs, kNulls>(entry, row, values_at, arg_count, args, grouped, group_of_row);
-        if (kNulls) held_nulls_ += nulls != 0 ? 1 : 0;
-        Admit<kNulls>(entry, values_at, grouped, sizes, row, add);
+        RetractEntry<kNulls>(entry, values_at, grouped, sizes, remove);
+        admit(entry, arrival_rows[i]);
       }
       if (r.head == length) r.head = 0;
     }
