@@ -40,6 +40,39 @@ void SlidingAggregateSelector::GrowHeld(uint32_t needed) {
   ring_ = {held_.data(), 0, ring_.size, static_cast<uint32_t>(grown - 1), static_cast<uint32_t>(grown)};
 }
 
+uint32_t SlidingAggregateSelector::Admit(const EventChunk& chunk, std::span<const uint32_t> rows) {
+  // The arrivals (as the window: current rows only) are `rows` themselves in
+  // the common case of a whole chunk of current events.
+  uint32_t arrivals = 0;
+  const bool whole = WholeChunkOfCurrent(chunk, rows);
+  if (whole) {
+    arrivals_ = rows.data();
+    arrivals = chunk.size();
+  } else {
+    if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
+    uint32_t* arrival_rows = arrival_rows_.data();
+    const EventKind* kinds = chunk.kinds();
+    for (uint32_t row : rows) {
+      arrival_rows[arrivals] = row;
+      arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;
+    }
+    arrivals_ = arrival_rows;
+  }
+  if (arrivals == 0) return 0;
+  const std::span<const uint32_t> arrived(arrivals_, arrivals);
+  if (groups_) {
+    const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
+    if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
+  }
+  // Room for the entries, which the walk writes (see Ring).
+  uint64_t needed = uint64_t{ring_.size} + arrivals;
+  if (!timed_) needed = std::min<uint64_t>(needed, length_);
+  if (needed > ring_.capacity) GrowHeld(static_cast<uint32_t>(needed));
+  arrival_nulls_ = AnyNullArgument(arrived, whole);
+  arrival_timestamps_ = chunk.timestamps();
+  return arrivals;
+}
+
 bool SlidingAggregateSelector::AnyNullArgument(std::span<const uint32_t> arrived, bool first_rows) const {
   uint8_t any = 0;
   for (const ColumnView& arg : chunk_args_) {

@@ -59,11 +59,8 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // one typed loop), and here with a queue of steps for several.
   // REQUIRES: Admit is called by Process, after the keys and arguments are
   // evaluated, and Walk right after it with its result.
+  uint32_t Admit(const EventChunk& chunk, std::span<const uint32_t> rows);
   // kArgs: arg_count() if known to the caller, else -1.
-  uint32_t Admit(const EventChunk& chunk, std::span<const uint32_t> rows) {
-    if (arg_count_ == 1) return timed_ ? AdmitAll<true, 1>(chunk, rows) : AdmitAll<false, 1>(chunk, rows);
-    return timed_ ? AdmitAll<true, -1>(chunk, rows) : AdmitAll<false, -1>(chunk, rows);
-  }
   template <int kArgs, typename Remove, typename Add>
   void Walk(uint32_t arrivals, Remove&& remove, Add&& add) {
     // Instantiated for the cases, so that the loop tests nothing per step for
@@ -152,9 +149,6 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // Whether an argument of an arrival among `arrived` may be null (a null of
   // another attribute may also say so); first_rows: they are rows 0..n-1.
   bool AnyNullArgument(std::span<const uint32_t> arrived, bool first_rows) const;
-  // kArgs: arg_count_ if 1, else -1.
-  template <bool kTimed, int kArgs>
-  uint32_t AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows);
   template <int kArgs, bool kGrouped, typename Remove, typename Add>
   void WalkGrouped(uint32_t arrivals, Remove& remove, Add& add) {
     const bool nulls = held_nulls_ != 0 || arrival_nulls_;  // held or arriving
@@ -212,40 +206,6 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   std::vector<SlideOp> ops_;
   std::vector<Slot> op_values_;
 };
-
-template <bool kTimed, int kArgs>
-uint32_t SlidingAggregateSelector::AdmitAll(const EventChunk& chunk, std::span<const uint32_t> rows) {
-  // The arrivals (as the window: current rows only) are `rows` themselves in
-  // the common case of a whole chunk of current events.
-  uint32_t arrivals = 0;
-  const bool whole = WholeChunkOfCurrent(chunk, rows);
-  if (whole) {
-    arrivals_ = rows.data();
-    arrivals = chunk.size();
-  } else {
-    if (arrival_rows_.size() < rows.size()) arrival_rows_.resize(rows.size());
-    uint32_t* arrival_rows = arrival_rows_.data();
-    const EventKind* kinds = chunk.kinds();
-    for (uint32_t row : rows) {
-      arrival_rows[arrivals] = row;
-      arrivals += kinds[row] == EventKind::kCurrent ? 1 : 0;
-    }
-    arrivals_ = arrival_rows;
-  }
-  if (arrivals == 0) return 0;
-  const std::span<const uint32_t> arrived(arrivals_, arrivals);
-  if (groups_) {
-    const uint32_t group_end = groups_->FindOrAddRows(key_views_, arrived, group_of_row_.data());
-    if (group_end > group_sizes_.size()) group_sizes_.resize(group_end, 0);
-  }
-  // Room for the entries, which the walk writes (see Ring).
-  uint64_t needed = uint64_t{ring_.size} + arrivals;
-  if (!kTimed) needed = std::min<uint64_t>(needed, length_);
-  if (needed > ring_.capacity) GrowHeld(static_cast<uint32_t>(needed));
-  arrival_nulls_ = AnyNullArgument(arrived, whole);
-  arrival_timestamps_ = chunk.timestamps();
-  return arrivals;
-}
 
 template <int kArgs, bool kGrouped, bool kTimed, bool kNulls, typename Remove, typename Add>
 void SlidingAggregateSelector::WalkAll(uint32_t arrivals, Remove& remove, Add& add) {
