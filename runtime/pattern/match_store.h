@@ -241,29 +241,18 @@ class MatchStore {
     x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
-  // A fast hash of short keys (symbols, ids): whole words, the tail as two
-  // overlapping loads, then a multiply folded onto itself (the table takes
-  // the low bits, the tag the high ones).
   static constexpr uint32_t kLongKey = ~uint32_t{0};
-  static uint64_t Load(const char* at, size_t bytes) {
-    uint64_t w = 0;
-    std::memcpy(&w, at, bytes);
-    return w;
-  }
+  // A fast hash of short keys (symbols, ids): the word, then a multiply folded
+  // onto itself (the table takes the low bits, the tag the high ones).
   static uint64_t Fold(uint64_t x) {
     const unsigned __int128 product = static_cast<unsigned __int128>(x) * 0x9fb21c651e98df25ULL;
     return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
   }
   static uint64_t HashShort(uint64_t word, size_t n) { return Fold((0x9e3779b97f4a7c15ULL ^ n) ^ word); }
-  // A string of up to 8 bytes hashes as its (zero-padded) word; longer ones
-  // by whole words, the tail as LoadShort (slot_hash.h).
+  // A string of up to 8 bytes hashes as its (zero-padded) word, as FindKey
+  // looks it up; a longer one as every string key does (slot_hash.h).
   static uint64_t HashString(const StrRep* s) {
-    size_t n = s->size;
-    if (n <= 8) return HashShort(s->word(), n);
-    const char* p = s->data;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    for (; n > 8; p += 8, n -= 8) h = (h ^ Load(p, 8)) * 0xff51afd7ed558ccdULL;
-    return Fold(h ^ LoadShort(p, static_cast<uint32_t>(n)));
+    return s->size <= 8 ? HashShort(s->word(), s->size) : HashBytes(s->data, s->size);
   }
   // Hash and equality of keys of type T (kLong stands for every 8-byte number).
   template <Type T>
