@@ -80,6 +80,7 @@ bool SlidingAggregateSelector::AnyNullArgument(std::span<const uint32_t> arrived
       // Every flag from the first row's to the last's, those of the other
       // attributes of a row-major chunk too: a strided loop would not
       // vectorize, and a null elsewhere only costs the walk its null tests.
+      // (Bounded, so that a wide row does not make it read many times more.)
       const size_t bytes = arrived.empty() ? 0 : (arrived.size() - 1) * arg.null_stride + 1;
       for (size_t i = 0; i < bytes; ++i) any |= arg.nulls[i];
     } else {

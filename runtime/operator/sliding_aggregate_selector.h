@@ -124,7 +124,7 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   // Returns its null flags. Takes locals, not members: stores through entries
   // would force members to be reloaded.
   // kNulls false: no argument is null, their flags are not read.
-  template <int kArgs, bool kNulls = true>
+  template <int kArgs, bool kNulls>
   [[gnu::always_inline]] static uint64_t FillEntry(Slot* entry, uint32_t row, uint32_t values_at,
                                                    uint32_t arg_count, const ColumnView* args, bool grouped,
                                                    const uint32_t* group_of_row) {
@@ -198,7 +198,7 @@ class SlidingAggregateSelector final : public AggregateSelector, public Timer {
   std::vector<ColumnView> chunk_args_;  // per argument, over the chunk
   std::vector<uint32_t> arrival_rows_;  // Admit: the row of each arrival, unless...
   const uint32_t* arrivals_ = nullptr;  // ... they are Process's rows: the arrivals' rows
-  uint64_t held_nulls_ = 0;  // held entries with a null argument (admitted or not yet)
+  uint64_t held_nulls_ = 0;  // held entries with a null argument
   bool arrival_nulls_ = false;  // an arrival of this chunk may have a null argument
   const int64_t* arrival_timestamps_ = nullptr;  // the chunk's, for the walk
 
